@@ -1,0 +1,78 @@
+"""The app factory: a Bolt App wired to our database, Slack client and handlers; nothing global."""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+
+from slack_bolt import App
+from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_sdk import WebClient
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+
+from bot.deps import Deps
+from bot.models.slack_oauth import BOTS_TABLE, INSTALLATIONS_TABLE, OAUTH_STATES_TABLE
+from bot.settings import Settings
+from bot.slack.client import make_web_client
+from bot.slack.ids import BOT_SCOPES
+
+logger = logging.getLogger(__name__)
+
+INSTALL_PATH = "/slack/install"
+REDIRECT_PATH = "/slack/oauth_redirect"
+EVENTS_PATH = "/slack/events"
+OAUTH_STATE_SECONDS = 600
+
+
+class SettingsError(Exception):
+    """The settings cannot run the app; the message names what is missing."""
+
+
+def create_app(settings: Settings, *, deps: Deps, client: WebClient | None = None,
+               listener_threads: int | None = None) -> App:
+    """A Bolt App for `settings` (single-workspace or OAuth mode) with every handler registered."""
+    from handlers import register_handlers  # handlers import bot; only the factory imports handlers
+
+    if settings.slack_signing_secret is None and not settings.socket_mode:
+        raise SettingsError("SLACK_SIGNING_SECRET is not set")
+    signing_secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+    executor = ThreadPoolExecutor(max_workers=listener_threads or settings.web_threads,
+                                  thread_name_prefix="bolt-listener")
+    if settings.oauth_enabled:
+        assert settings.slack_client_secret is not None
+        installation_store = SQLAlchemyInstallationStore(
+            client_id=settings.slack_client_id or "", engine=deps.engine,
+            bots_table_name=BOTS_TABLE, installations_table_name=INSTALLATIONS_TABLE)
+        oauth_settings = OAuthSettings(
+            client_id=settings.slack_client_id,
+            client_secret=settings.slack_client_secret.get_secret_value(),
+            scopes=list(BOT_SCOPES),
+            installation_store=installation_store,
+            state_store=SQLAlchemyOAuthStateStore(expiration_seconds=OAUTH_STATE_SECONDS, engine=deps.engine,
+                                                  table_name=OAUTH_STATES_TABLE),
+            install_path=INSTALL_PATH,
+            redirect_uri_path=REDIRECT_PATH,
+        )
+        app = App(
+            signing_secret=signing_secret,
+            client=client or make_web_client(settings, token=None),
+            oauth_settings=oauth_settings,
+            listener_executor=executor,
+            request_verification_enabled=not settings.socket_mode or signing_secret is not None,
+        )
+    else:
+        if settings.slack_bot_token is None:
+            raise SettingsError("SLACK_BOT_TOKEN is not set (or set SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for OAuth)")
+        web_client = client or make_web_client(settings)
+        web_client.token = web_client.token or settings.slack_bot_token.get_secret_value()
+        app = App(
+            signing_secret=signing_secret,
+            client=web_client,
+            # auth.test runs on the first request instead, so a slow Slack never stops the app from starting.
+            token_verification_enabled=False,
+            listener_executor=executor,
+            request_verification_enabled=signing_secret is not None,
+        )
+    register_handlers(app, deps)
+    return app

@@ -1,0 +1,363 @@
+"""The `ctobot` command line: run, serve, clock, migrate, check, client."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any
+
+from pydantic import ValidationError
+
+from bot import __version__
+from bot.errors import DomainError
+from bot.settings import Settings, get_settings
+
+logger = logging.getLogger("ctobot")
+
+
+class CliError(Exception):
+    """A problem the operator must fix; printed to stderr, exit status 2."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of `ctobot` and `python -m bot`."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        _print_settings_errors(exc)
+        return 2
+    from bot.redact import configure_logging
+
+    configure_logging(settings.log_level, settings.secret_values())
+    try:
+        return int(args.handler(settings, args) or 0)
+    except (CliError, DomainError) as exc:
+        print(f"ctobot: {getattr(exc, 'message', None) or exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every verb."""
+    parser = argparse.ArgumentParser(prog="ctobot", description="A fractional CTO's assistant in Slack.")
+    parser.add_argument("--version", action="version", version=f"ctobot {__version__}")
+    verbs = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    def verb(name: str, handler: Callable[[Settings, argparse.Namespace], int | None], help_text: str):
+        sub = verbs.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    verb("run", cmd_run, "The whole app in one process (Socket Mode or HTTP, plus the scheduler); migrates first.")
+    verb("serve", cmd_serve, "The HTTP server only (production web process).")
+    verb("clock", cmd_clock, "The scheduler only (production clock process).")
+    verb("migrate", cmd_migrate, "Apply database migrations.")
+    verb("check", cmd_check, "Check the settings, the database and the Slack token.")
+
+    client = verbs.add_parser("client", help="Manage client engagements.", description="Manage client engagements.")
+    client_verbs = client.add_subparsers(title="client commands", metavar="ACTION")
+    add = client_verbs.add_parser("add", help="Create (or update) an engagement and link a channel to it.")
+    add.set_defaults(handler=cmd_client_add)
+    add.add_argument("name", help="short name, e.g. acme")
+    add.add_argument("--channel", required=True, help="Slack channel id, e.g. C012AB3CD")
+    add.add_argument("--team", default=None, help="Slack workspace id (required in OAuth mode)")
+    add.add_argument("--tier", required=True, help="advisory, growth, active, full or custom")
+    add.add_argument("--start", required=True, type=_iso_date, help="start date, YYYY-MM-DD")
+    add.add_argument("--tz", required=True, help="IANA time zone, e.g. Europe/London")
+    add.add_argument("--cto", action="append", default=[], help="CTO user id (repeat or comma-separate)")
+    add.add_argument("--founder", action="append", default=[], help="founder user id (repeat or comma-separate)")
+    add.add_argument("--digest", default="fri 16:00", help='weekly digest slot, e.g. "fri 16:00"')
+    add.add_argument("--display-name", default=None, help="name shown in Slack (default: from NAME)")
+    add.add_argument("--hours", default=None, help="monthly hours band, e.g. 12-15 (needed for custom)")
+    add.add_argument("--target", type=float, default=None, help="first-response target in business hours")
+    add.add_argument("--llm-consent", action="store_true", help="the client consents to LLM-drafted ADRs")
+    lst = client_verbs.add_parser("list", help="List engagements and their channels.")
+    lst.set_defaults(handler=cmd_client_list)
+    return parser
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date in YYYY-MM-DD form") from None
+
+
+def _print_settings_errors(exc: ValidationError) -> None:
+    print("ctobot: the settings are not valid:", file=sys.stderr)
+    for error in exc.errors():
+        name = str(error["loc"][0]).upper() if error["loc"] else "?"
+        print(f"  {name}: {error['msg']}", file=sys.stderr)
+
+
+def _split_ids(values: list[str]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+# --- database ---------------------------------------------------------------------------------------------
+
+
+def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.db.migrate import upgrade
+
+    upgrade(settings.database_url)
+    print(f"database is up to date ({_safe_url(settings.database_url)})")
+    return 0
+
+
+def ensure_schema(settings: Settings, *, migrate: bool) -> None:
+    """Migrate (when `migrate`) or refuse to start on a database behind the code."""
+    from bot.db import make_engine
+    from bot.db.migrate import current_revision, head_revision, upgrade
+
+    if migrate:
+        upgrade(settings.database_url)
+        return
+    engine = make_engine(settings.database_url)
+    try:
+        current = current_revision(engine)
+    finally:
+        engine.dispose()
+    if current != head_revision():
+        if settings.database_url.startswith("sqlite"):
+            upgrade(settings.database_url)
+            return
+        raise CliError(f"the database is at migration {current or 'none'}, the code needs {head_revision()}: "
+                       "run `ctobot migrate` first")
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+# --- serving ----------------------------------------------------------------------------------------------
+
+
+def _require_slack(settings: Settings) -> None:
+    problems = slack_setting_problems(settings)
+    if problems:
+        raise CliError("cannot start: " + "; ".join(problems) + " (see .env.example, or run `ctobot check`)")
+
+
+def slack_setting_problems(settings: Settings) -> list[str]:
+    """What is missing or wrong in the Slack settings, one phrase each."""
+    problems = []
+    if settings.slack_signing_secret is None and not settings.socket_mode:
+        problems.append("SLACK_SIGNING_SECRET is not set")
+    if bool(settings.slack_client_id) != bool(settings.slack_client_secret):
+        missing = "SLACK_CLIENT_SECRET" if settings.slack_client_id else "SLACK_CLIENT_ID"
+        problems.append(f"{missing} is not set (OAuth mode needs both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET)")
+    elif not settings.oauth_enabled and settings.slack_bot_token is None:
+        problems.append("SLACK_BOT_TOKEN is not set (or set SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for OAuth mode)")
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    if token is not None and not token.startswith("xoxb-"):
+        problems.append("SLACK_BOT_TOKEN should be a bot token starting with xoxb-")
+    app_token = settings.slack_app_token.get_secret_value() if settings.slack_app_token else None
+    if app_token is not None and not app_token.startswith("xapp-"):
+        problems.append("SLACK_APP_TOKEN should be an app-level token starting with xapp-")
+    return problems
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    _require_slack(settings)
+    ensure_schema(settings, migrate=False)
+    from bot.server import serve
+
+    serve(settings, lambda: _load_wsgi(settings))
+    return 0
+
+
+def _load_wsgi(settings: Settings) -> Any:
+    from bot.runtime import build_runtime
+
+    return build_runtime(settings).wsgi
+
+
+def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    _require_slack(settings)
+    ensure_schema(settings, migrate=True)
+    from bot.runtime import build_deps, build_runtime
+    from scheduler.clock import build_scheduler
+
+    if settings.socket_mode:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        runtime = build_runtime(settings)
+        scheduler = build_scheduler(runtime.deps, blocking=False)
+        scheduler.start()
+        logger.info("ctobot running in Socket Mode with the scheduler")
+        assert settings.slack_app_token is not None
+        try:
+            SocketModeHandler(runtime.app, settings.slack_app_token.get_secret_value()).start()
+        finally:
+            scheduler.shutdown(wait=False)
+            runtime.close()
+        return 0
+
+    from bot.server import serve
+
+    def start_scheduler(_worker: Any) -> None:
+        scheduler = build_scheduler(build_deps(settings), blocking=False)
+        scheduler.start()
+        logger.info("scheduler started in web worker %d", os.getpid())
+
+    logger.info("ctobot running over HTTP on port %d with the scheduler", settings.port)
+    serve(settings, lambda: _load_wsgi(settings), workers=1, post_worker_init=start_scheduler)
+    return 0
+
+
+def cmd_clock(settings: Settings, args: argparse.Namespace) -> int:
+    ensure_schema(settings, migrate=False)
+    from bot.runtime import build_deps
+    from scheduler.clock import build_scheduler
+
+    scheduler = build_scheduler(build_deps(settings), blocking=True)
+    signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
+    logger.info("clock started")
+    scheduler.start()
+    return 0
+
+
+# --- check ------------------------------------------------------------------------------------------------
+
+
+def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
+    problems = 0
+
+    def report(ok: bool, text: str) -> None:
+        nonlocal problems
+        problems += 0 if ok else 1
+        print(f"{'ok  ' if ok else 'FAIL'}  {text}")
+
+    setting_problems = slack_setting_problems(settings)
+    for problem in setting_problems:
+        report(False, problem)
+    if not setting_problems:
+        mode = "OAuth (multi-workspace)" if settings.oauth_enabled else "single workspace (bot token)"
+        transport = "Socket Mode" if settings.socket_mode else f"HTTP on port {settings.port}"
+        report(True, f"Slack settings: {mode}, {transport}, API at {settings.slack_api_url}")
+    if not settings.cto_user_ids:
+        print("note  CTO_USER_IDS is not set: whoever runs `/cto setup` first becomes that client's CTO")
+    report(*_check_database(settings))
+    if settings.slack_bot_token is not None and not setting_problems:
+        report(*_check_auth(settings))
+    if settings.llm_enabled:
+        print(f"ok    LLM drafts: model {settings.openai_model or '(server default)'} at "
+              f"{settings.openai_base_url or 'the OpenAI API'}")
+    else:
+        print("note  OPENAI_API_KEY is not set: ADR drafts will use the template")
+    if problems:
+        print(f"{problems} problem(s) found", file=sys.stderr)
+        return 1
+    print("all checks passed")
+    return 0
+
+
+def _check_database(settings: Settings) -> tuple[bool, str]:
+    from bot.db import make_engine
+    from bot.db.migrate import current_revision, head_revision
+
+    engine = make_engine(settings.database_url)
+    try:
+        current = current_revision(engine)
+    except Exception as exc:
+        return False, f"DATABASE_URL {_safe_url(settings.database_url)} is unreachable ({type(exc).__name__})"
+    finally:
+        engine.dispose()
+    if current != head_revision():
+        return False, (f"database {_safe_url(settings.database_url)} is at migration {current or 'none'}, "
+                       f"the code needs {head_revision()}: run `ctobot migrate`")
+    return True, f"database {_safe_url(settings.database_url)} is reachable and migrated ({current})"
+
+
+def _check_auth(settings: Settings) -> tuple[bool, str]:
+    from slack_sdk.errors import SlackApiError
+
+    from bot.slack.client import make_web_client
+
+    client = make_web_client(settings)
+    client.retry_handlers = []
+    try:
+        result = client.auth_test()
+    except SlackApiError as exc:
+        return False, f"SLACK_BOT_TOKEN was refused by Slack's auth.test ({exc.response.get('error')})"
+    except Exception as exc:
+        return False, f"could not reach Slack at {settings.slack_api_url} ({type(exc).__name__})"
+    return True, (f"auth.test: workspace {result.get('team')} ({result.get('team_id')}) "
+                  f"as @{result.get('user')}")
+
+
+# --- clients ----------------------------------------------------------------------------------------------
+
+
+def cmd_client_add(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.db import make_engine, make_session_factory, transaction
+    from bot.services import engagements
+    from bot.slack.blocks import band_text
+
+    if settings.oauth_enabled and not args.team:
+        raise CliError("in OAuth mode, name the client's workspace with --team T…")
+    day, slot = engagements.parse_digest_slot(args.digest)
+    data = engagements.EngagementInput(
+        name=args.name, display_name=args.display_name, tier=args.tier, start_date=args.start, timezone=args.tz,
+        hours=engagements.parse_hours_band(args.hours) if args.hours else None,
+        response_target_hours=args.target, digest_weekday=day, digest_time=slot,
+        cto_user_ids=_split_ids(args.cto) or list(settings.cto_user_ids),
+        founder_user_ids=_split_ids(args.founder), llm_consent=args.llm_consent,
+    )
+    ensure_schema(settings, migrate=settings.database_url.startswith("sqlite"))
+    engine = make_engine(settings.database_url)
+    try:
+        with transaction(make_session_factory(engine)) as session:
+            engagement = engagements.setup_engagement(
+                session, team_id=args.team or "", channel_id=args.channel.strip(), data=data, actor_id=None,
+                default_cto_ids=settings.cto_user_ids)
+            status = engagements.engagement_status(session, engagement=engagement)
+    finally:
+        engine.dispose()
+    channels = ", ".join(c + (" (digest)" if c == status.primary_channel else "") for c in status.channels)
+    print(f"{engagement.display_name} ({engagement.name}): {engagement.tier} tier, {band_text(engagement)}; "
+          f"channels {channels}; CTO {', '.join(engagement.cto_user_ids)}; "
+          f"digest {engagement.digest_weekday} {engagement.digest_time.strftime('%H:%M')} {engagement.timezone}")
+    return 0
+
+
+def cmd_client_list(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.db import make_engine, make_session_factory, transaction
+    from bot.services import engagements
+    from bot.slack.blocks import band_text
+
+    ensure_schema(settings, migrate=False)
+    engine = make_engine(settings.database_url)
+    try:
+        with transaction(make_session_factory(engine)) as session:
+            rows = []
+            for e in engagements.list_engagements(session):
+                links = engagements.channels_of(session, engagement_id=e.id)  # type: ignore[arg-type]
+                rows.append(f"{e.name}\t{e.display_name}\t{e.tier}\t{band_text(e)}\t{e.team_id or '-'}\t"
+                            + ",".join(link.channel_id for link in links))
+    finally:
+        engine.dispose()
+    for row in rows:
+        print(row)
+    if not rows:
+        print("no clients yet: `ctobot client add NAME --channel C… --tier active --start YYYY-MM-DD --tz Area/City`",
+              file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

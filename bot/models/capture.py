@@ -1,0 +1,67 @@
+"""What clients ask of the CTO: questions and review requests captured from Slack."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from bot.models._fk import engagement_fk
+from bot.models.types import UTCDateTime, utcnow
+
+
+class Question(SQLModel, table=True):
+    """A client question and when the CTO first answered it."""
+
+    __tablename__ = "question"
+    __table_args__ = (
+        UniqueConstraint("engagement_id", "channel_id", "message_ts", name="uq_question_message"),
+        Index("ix_question_engagement_status", "engagement_id", "status"),
+        Index("ix_question_engagement_asked", "engagement_id", "asked_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int = Field(sa_column=engagement_fk())
+    channel_id: str = Field(max_length=32)
+    message_ts: str = Field(max_length=32)
+    thread_ts: str | None = Field(default=None, max_length=32)
+    asker_user_id: str = Field(max_length=32)
+    text: str = Field(default="", max_length=1000)
+    permalink: str | None = Field(default=None, max_length=500)
+    asked_at: datetime = Field(sa_type=UTCDateTime)
+    first_response_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    first_response_by: str | None = Field(default=None, max_length=32)
+    resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    status: str = Field(default="open", max_length=16)
+    source: str = Field(default="auto", max_length=16)
+    reminded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    edited_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class ReviewRequest(SQLModel, table=True):
+    """A pull/merge request the client asked the CTO to review."""
+
+    __tablename__ = "review_request"
+    __table_args__ = (
+        UniqueConstraint("engagement_id", "url", name="uq_review_request_url"),
+        UniqueConstraint("engagement_id", "channel_id", "message_ts", name="uq_review_request_message"),
+        Index("ix_review_request_engagement_requested", "engagement_id", "requested_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int = Field(sa_column=engagement_fk())
+    channel_id: str = Field(max_length=32)
+    message_ts: str | None = Field(default=None, max_length=32)
+    requester_user_id: str = Field(max_length=32)
+    url: str = Field(max_length=500)
+    note: str = Field(default="", max_length=1000)
+    permalink: str | None = Field(default=None, max_length=500)
+    status: str = Field(default="requested", max_length=24)
+    source: str = Field(default="auto", max_length=16)
+    requested_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    first_response_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    first_response_by: str | None = Field(default=None, max_length=32)
+    completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

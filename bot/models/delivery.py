@@ -1,0 +1,48 @@
+"""What the engagement delivers and watches: artifacts on a schedule, and the risk register."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from bot.models._fk import engagement_fk
+from bot.models.types import UTCDateTime, utcnow
+
+
+class Artifact(SQLModel, table=True):
+    """A written deliverable due on the engagement's schedule."""
+
+    __tablename__ = "artifact"
+    __table_args__ = (UniqueConstraint("engagement_id", "kind", name="uq_artifact_kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int = Field(sa_column=engagement_fk())
+    kind: str = Field(max_length=40)
+    due_date: date
+    delivered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    delivered_by: str | None = Field(default=None, max_length=32)
+    link: str | None = Field(default=None, max_length=500)
+    skipped_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    skip_reason: str | None = Field(default=None, max_length=500)
+
+
+class Risk(SQLModel, table=True):
+    """An entry of the risk register, numbered per engagement."""
+
+    __tablename__ = "risk"
+    __table_args__ = (UniqueConstraint("engagement_id", "number", name="uq_risk_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int = Field(sa_column=engagement_fk())
+    number: int
+    title: str = Field(max_length=300)
+    severity: str = Field(default="medium", max_length=8)
+    mitigation: str = Field(default="", max_length=2000)
+    owner: str | None = Field(default=None, max_length=64)
+    status: str = Field(default="open", max_length=16)
+    opened_by: str | None = Field(default=None, max_length=32)
+    opened_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    close_note: str | None = Field(default=None, max_length=1000)

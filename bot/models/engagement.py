@@ -1,0 +1,60 @@
+"""Engagements (one per client) and the Slack channels linked to them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from sqlalchemy import JSON, Column, ForeignKey, Integer, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from bot.models.types import UTCDateTime, utcnow
+
+
+class Engagement(SQLModel, table=True):
+    """A client of the CTO: its retainer, calendar and people."""
+
+    __tablename__ = "engagement"
+    __table_args__ = (UniqueConstraint("team_id", "name", name="uq_engagement_team_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    # "" until the first request from Slack binds a CLI-created engagement to its workspace.
+    team_id: str = Field(default="", max_length=32, index=True)
+    name: str = Field(max_length=64)
+    display_name: str = Field(max_length=200)
+    tier: str = Field(max_length=16)
+    hours_min: int
+    hours_max: int
+    response_target_hours: float
+    start_date: date
+    end_date: date | None = None
+    timezone: str = Field(max_length=64)
+    business_days: str = Field(default="mon,tue,wed,thu,fri", max_length=40)
+    business_start: time = Field(default=time(9, 0))
+    business_end: time = Field(default=time(18, 0))
+    digest_weekday: str = Field(default="fri", max_length=3)
+    digest_time: time = Field(default=time(16, 0))
+    cto_user_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    founder_user_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    llm_consent: bool = False
+    capture_questions: bool = True
+    capture_reviews: bool = True
+    uninstalled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ChannelLink(SQLModel, table=True):
+    """A Slack channel linked to an engagement; one link per engagement is the digest's."""
+
+    __tablename__ = "channel_link"
+    __table_args__ = (UniqueConstraint("team_id", "channel_id", name="uq_channel_link_team_channel"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("engagement.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    team_id: str = Field(default="", max_length=32)
+    channel_id: str = Field(max_length=32)
+    is_primary: bool = False
+    linked_by: str | None = Field(default=None, max_length=32)
+    linked_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -1,0 +1,72 @@
+"""The command catalogue that `/cto help` and each command's `help` print."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.slack import ids
+
+
+@dataclass(frozen=True)
+class CommandHelp:
+    """One slash command: what it does and how to call it."""
+
+    command: str
+    summary: str
+    usage: tuple[str, ...]
+    available: bool = True
+
+
+CATALOGUE: dict[str, CommandHelp] = {
+    entry.command: entry
+    for entry in (
+        CommandHelp(
+            ids.CMD_CTO,
+            "Set up and inspect this channel's client engagement.",
+            (
+                "`/cto help` — this list",
+                "`/cto setup` — link this channel to a client engagement (CTO only)",
+                "`/cto status` — the engagement's client, tier and hours band",
+            ),
+        ),
+        CommandHelp(
+            ids.CMD_LOGTIME,
+            "Log retainer time.",
+            (
+                "`/logtime 1h30m architecture queue design`",
+                "`/logtime` — a form · `/logtime list` · `/logtime undo` · `/logtime export [YYYY-MM]`",
+            ),
+            available=False,
+        ),
+        CommandHelp(
+            ids.CMD_DECISION,
+            "Record and draft architecture decisions (ADRs).",
+            (
+                "`/decision Use Postgres for events`",
+                "`/decision list` · `/decision draft N` · `/decision accept N` · `/decision reject N` · "
+                "`/decision supersede N <title>`",
+            ),
+            available=False,
+        ),
+        CommandHelp(
+            ids.CMD_REVIEW,
+            "Ask the CTO to review a pull request.",
+            ("`/review <PR URL> [note]`", "`/review list`"),
+            available=False,
+        ),
+        CommandHelp(
+            ids.CMD_ARTIFACT,
+            "The engagement's deliverables and their due dates.",
+            ("`/artifact`", "`/artifact done <kind> [link]` · `/artifact skip <kind> <reason>`"),
+            available=False,
+        ),
+        CommandHelp(
+            ids.CMD_RISK,
+            "The risk register.",
+            ("`/risk`", "`/risk add <title> [high|medium|low]` · `/risk close N [note]`"),
+            available=False,
+        ),
+    )
+}
+
+CTO_PLANNED_SUBCOMMANDS = ("questions", "digest", "handover")

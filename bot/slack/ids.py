@@ -1,0 +1,73 @@
+"""Every Slack command, callback id, action id and block id ctobot uses, in one place."""
+
+# Slash commands (declared in manifest.yml)
+CMD_LOGTIME = "/logtime"
+CMD_DECISION = "/decision"
+CMD_REVIEW = "/review"
+CMD_ARTIFACT = "/artifact"
+CMD_RISK = "/risk"
+CMD_CTO = "/cto"
+ALL_COMMANDS = (CMD_LOGTIME, CMD_DECISION, CMD_REVIEW, CMD_ARTIFACT, CMD_RISK, CMD_CTO)
+
+# Message shortcuts (callback ids)
+SHORTCUT_TRACK_QUESTION = "track_question"
+SHORTCUT_RECORD_DECISION = "record_decision"
+SHORTCUT_REQUEST_REVIEW = "request_review"
+ALL_MESSAGE_SHORTCUTS = (SHORTCUT_TRACK_QUESTION, SHORTCUT_RECORD_DECISION, SHORTCUT_REQUEST_REVIEW)
+
+# Modals (view callback ids)
+VIEW_ENGAGEMENT_SETUP = "engagement_setup"
+
+# Blocks and actions inside the engagement setup modal
+BLOCK_SETUP_NAME = "setup_name"
+ACTION_SETUP_NAME = "name"
+BLOCK_SETUP_DISPLAY_NAME = "setup_display_name"
+ACTION_SETUP_DISPLAY_NAME = "display_name"
+BLOCK_SETUP_TIER = "setup_tier"
+ACTION_SETUP_TIER = "tier"
+BLOCK_SETUP_HOURS = "setup_hours"
+ACTION_SETUP_HOURS = "hours"
+BLOCK_SETUP_START = "setup_start"
+ACTION_SETUP_START = "start_date"
+BLOCK_SETUP_TIMEZONE = "setup_timezone"
+ACTION_SETUP_TIMEZONE = "timezone"
+BLOCK_SETUP_DIGEST_DAY = "setup_digest_day"
+ACTION_SETUP_DIGEST_DAY = "digest_day"
+BLOCK_SETUP_DIGEST_TIME = "setup_digest_time"
+ACTION_SETUP_DIGEST_TIME = "digest_time"
+BLOCK_SETUP_CTOS = "setup_ctos"
+ACTION_SETUP_CTOS = "cto_users"
+BLOCK_SETUP_FOUNDERS = "setup_founders"
+ACTION_SETUP_FOUNDERS = "founder_users"
+BLOCK_SETUP_OPTIONS = "setup_options"
+ACTION_SETUP_OPTIONS = "options"
+OPTION_LLM_CONSENT = "llm_consent"
+OPTION_PRIMARY_CHANNEL = "primary_channel"
+
+# Events ctobot subscribes to (declared in manifest.yml)
+BOT_EVENTS = (
+    "message.channels",
+    "message.groups",
+    "message.im",
+    "app_mention",
+    "reaction_added",
+    "app_home_opened",
+    "app_uninstalled",
+    "tokens_revoked",
+)
+
+# Bot scopes (declared in manifest.yml and requested by the OAuth flow)
+BOT_SCOPES = (
+    "app_mentions:read",
+    "channels:history",
+    "channels:read",
+    "chat:write",
+    "commands",
+    "files:write",
+    "groups:history",
+    "groups:read",
+    "im:history",
+    "im:write",
+    "reactions:read",
+    "users:read",
+)

@@ -1,0 +1,14 @@
+"""Slash commands."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.deps import Deps
+from handlers.commands import cto, not_yet
+
+
+def register(app: App, deps: Deps) -> None:
+    """Register every slash command."""
+    cto.register(app, deps)
+    not_yet.register(app, deps)

@@ -1,0 +1,81 @@
+"""`/cto`: help, setup, status."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.db import transaction
+from bot.deps import Deps
+from bot.errors import InvalidInput, NotAllowed
+from bot.models import utcnow
+from bot.services import engagements
+from bot.slack import blocks, ids
+from bot.slack.help import CTO_PLANNED_SUBCOMMANDS
+from handlers.context import team_of
+from handlers.errors import user_errors
+
+logger = logging.getLogger(__name__)
+
+
+def register(app: App, deps: Deps) -> None:
+    """Register `/cto`."""
+
+    @app.command(ids.CMD_CTO)
+    @user_errors()
+    def cto_command(ack: Ack, command: dict[str, Any], body: dict[str, Any], client: WebClient,
+                    context: BoltContext) -> None:
+        sub, _, _rest = (command.get("text") or "").strip().partition(" ")
+        sub = sub.lower()
+        if sub in ("", "help"):
+            text, message_blocks = blocks.help_message()
+            ack(text=text, blocks=message_blocks)
+        elif sub == "setup":
+            open_setup(ack=ack, command=command, body=body, client=client, context=context, deps=deps)
+        elif sub == "status":
+            ack(**status_reply(command=command, body=body, context=context, deps=deps))
+        elif sub in CTO_PLANNED_SUBCOMMANDS:
+            ack(text=f"`/cto {sub}` isn't available in this version of ctobot yet.")
+        else:
+            raise InvalidInput(f"I don't know `/cto {sub}`.\n{blocks.command_usage(ids.CMD_CTO)}")
+
+
+def status_reply(*, command: dict[str, Any], body: dict[str, Any], context: BoltContext, deps: Deps) -> dict[str, Any]:
+    """`/cto status` for the channel's engagement."""
+    with transaction(deps.session_factory) as session:
+        engagement = engagements.require_engagement(
+            session, team_id=team_of(context, body), channel_id=command["channel_id"])
+        status = engagements.engagement_status(session, engagement=engagement)
+        text, message_blocks = blocks.status_message(status)
+    return {"text": text, "blocks": message_blocks}
+
+
+def open_setup(*, ack: Ack, command: dict[str, Any], body: dict[str, Any], client: WebClient,
+               context: BoltContext, deps: Deps) -> None:
+    """Check the caller may set up this channel, then open the modal (the trigger id lives 3 s)."""
+    channel_id = command["channel_id"]
+    user_id = command["user_id"]
+    if channel_id.startswith("D"):
+        raise InvalidInput("Run `/cto setup` in the client channel you want to link, not in a DM.")
+    team_id = team_of(context, body)
+    with transaction(deps.session_factory) as session:
+        engagement = engagements.engagement_for_channel(session, team_id=team_id, channel_id=channel_id)
+        if engagement is not None:
+            engagements.require_cto(engagement, user_id, to="change its settings")
+        elif deps.settings.cto_user_ids and user_id not in deps.settings.cto_user_ids:
+            raise NotAllowed("Only a CTO can set up a client engagement (see CTO_USER_IDS).")
+        today = utcnow().astimezone(ZoneInfo(engagement.timezone)).date() if engagement else utcnow().date()
+        view = blocks.setup_modal(channel_id=channel_id, team_id=team_id, user_id=user_id,
+                                  engagement=engagement, today=today)
+    ack()
+    try:
+        client.views_open(trigger_id=command["trigger_id"], view=view)
+    except SlackApiError as exc:
+        logger.warning("views.open failed: %s", exc.response.get("error"))
+        raise InvalidInput("I couldn't open the setup form (Slack said "
+                           f"`{exc.response.get('error')}`). Please try `/cto setup` again.") from None

@@ -1,0 +1,14 @@
+"""Events API listeners."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.deps import Deps
+from handlers.events import lifecycle, messages
+
+
+def register(app: App, deps: Deps) -> None:
+    """Register every event listener."""
+    lifecycle.register(app, deps)
+    messages.register(app, deps)

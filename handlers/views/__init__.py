@@ -1,0 +1,13 @@
+"""Modal submissions."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.deps import Deps
+from handlers.views import engagement_setup
+
+
+def register(app: App, deps: Deps) -> None:
+    """Register every modal's submission listener."""
+    engagement_setup.register(app, deps)

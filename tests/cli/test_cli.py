@@ -1,0 +1,116 @@
+"""The `ctobot` command line, run as a user runs it: a separate process, its exit status and its output."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from bot.models import ChannelLink, Engagement
+from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+
+REPO = Path(__file__).resolve().parents[2]
+OUR_VARIABLES = ("SLACK_", "DATABASE_URL", "CTO_USER_IDS", "OPENAI_", "PORT", "LOG_LEVEL", "WEB_")
+
+
+def clean_env(**values: str) -> dict[str, str]:
+    """The environment without any of our settings, plus `values`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(OUR_VARIABLES)}
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    env.update(values)
+    return env
+
+
+def ctobot(*args: str, cwd: Path, timeout: float = 60, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=cwd, env=clean_env(**env), text=True,
+                          capture_output=True, timeout=timeout)
+
+
+def test_help_lists_every_verb(tmp_path):
+    result = ctobot("--help", cwd=tmp_path)
+    assert result.returncode == 0
+    for verb in ("run", "serve", "clock", "migrate", "check", "client"):
+        assert verb in result.stdout
+
+
+def test_migrate_creates_a_sqlite_database(tmp_path):
+    result = ctobot("migrate", cwd=tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'fresh.db'}")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "fresh.db").exists() and "up to date" in result.stdout
+
+
+def test_check_names_every_missing_setting_and_fails(tmp_path):
+    result = ctobot("check", cwd=tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}")
+    assert result.returncode == 1
+    assert "SLACK_SIGNING_SECRET is not set" in result.stdout
+    assert "SLACK_BOT_TOKEN is not set" in result.stdout
+    assert "run `ctobot migrate`" in result.stdout
+
+
+def test_check_flags_half_an_oauth_setup_and_a_wrong_token_kind(tmp_path):
+    result = ctobot("check", cwd=tmp_path, SLACK_SIGNING_SECRET="s", SLACK_CLIENT_ID="123.456",
+                    SLACK_APP_TOKEN="xoxb-not-an-app-token", DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}")
+    assert result.returncode == 1
+    assert "SLACK_CLIENT_SECRET is not set" in result.stdout
+    assert "SLACK_APP_TOKEN should be an app-level token" in result.stdout
+
+
+def test_invalid_setting_values_are_named_on_stderr(tmp_path):
+    result = ctobot("check", cwd=tmp_path, PORT="eighty")
+    assert result.returncode == 2
+    assert "PORT" in result.stderr
+
+
+def test_check_with_good_settings_reports_the_workspace(tmp_path, fake_slack, database_url, session_factory):
+    result = ctobot("check", cwd=tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
+                    SLACK_API_URL=fake_slack.url, DATABASE_URL=database_url)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Test Workspace" in result.stdout and "T_TEST" in result.stdout
+    assert BOT_TOKEN not in result.stdout + result.stderr
+    assert [call.method for call in fake_slack.calls] == ["auth.test"]
+
+
+def test_check_reports_a_refused_token(tmp_path, fake_slack, database_url, session_factory):
+    fake_slack.valid_tokens = {"xoxb-some-other-token"}
+    result = ctobot("check", cwd=tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
+                    SLACK_API_URL=fake_slack.url, DATABASE_URL=database_url)
+    assert result.returncode == 1
+    assert "invalid_auth" in result.stdout
+    assert BOT_TOKEN not in result.stdout + result.stderr
+
+
+def test_client_add_creates_and_links(tmp_path, database_url, session_factory):
+    result = ctobot("client", "add", "acme", "--channel", "C1", "--tier", "active", "--start", "2026-09-01",
+                    "--tz", "Europe/London", "--cto", "U1", "--founder", "U5,U6", cwd=tmp_path,
+                    DATABASE_URL=database_url)
+    assert result.returncode == 0, result.stderr
+    assert "Acme" in result.stdout and "20–25 h" in result.stdout
+    with session_factory() as session:
+        engagement = session.exec(select(Engagement)).one()
+        link = session.exec(select(ChannelLink)).one()
+    assert (engagement.name, engagement.cto_user_ids, engagement.founder_user_ids) == ("acme", ["U1"], ["U5", "U6"])
+    assert (link.channel_id, link.is_primary) == ("C1", True)
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--tier", "gold"], "Unknown tier"),
+    (["--tz", "Europe/Londn"], "time zone"),
+    (["--start", "2026-13-01"], "YYYY-MM-DD"),
+    (["--digest", "someday"], "fri 16:00"),
+    (["--channel", "general"], "channel id"),
+    (["--tier", "custom"], "hours band"),
+])
+def test_client_add_refuses_bad_input_and_writes_nothing(tmp_path, database_url, session_factory, args, message):
+    base = {"--channel": "C1", "--tier": "active", "--start": "2026-09-01", "--tz": "Europe/London", "--cto": "U1"}
+    for flag, value in zip(args[::2], args[1::2], strict=True):
+        base[flag] = value
+    argv = ["client", "add", "acme"] + [part for pair in base.items() for part in pair]
+    result = ctobot(*argv, cwd=tmp_path, DATABASE_URL=database_url)
+    assert result.returncode == 2
+    assert message in result.stderr and result.stdout == ""
+    with session_factory() as session:
+        assert session.exec(select(Engagement)).all() == []

@@ -1,0 +1,111 @@
+"""Shared fixtures: a migrated database, the fake Slack Web API, and the real app behind a real HTTP server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from sqlalchemy import Engine
+
+from bot.db import make_engine, make_session_factory
+from bot.db.engine import SessionFactory
+from bot.runtime import Runtime, build_runtime
+from bot.settings import Settings
+from tests.helpers.database import empty_all_tables, test_database_url
+from tests.helpers.wsgi_server import WsgiThread
+
+if TYPE_CHECKING:
+    from tests.fakes.slack_api import FakeSlack
+    from tests.helpers.slack_requests import SlackSender
+
+SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
+BOT_TOKEN = "xoxb-test-0000000000-abcdefghijklmnop"
+TEAM_ID = "T_TEST"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return test_database_url(tmp_path_factory.mktemp("db"))
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session_factory(engine: Engine) -> Iterator[SessionFactory]:
+    empty_all_tables(engine)
+    yield make_session_factory(engine)
+    empty_all_tables(engine)
+
+
+@pytest.fixture
+def session(session_factory: SessionFactory) -> Iterator[Any]:
+    with session_factory() as session:
+        yield session
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    from tests.fakes.slack_api import FakeSlack
+
+    fake = FakeSlack()
+    fake.start()
+    yield fake
+    fake.stop()
+
+
+def make_settings(database_url: str, api_url: str, **overrides: Any) -> Settings:
+    """Settings for tests, independent of the environment and of any .env file."""
+    values: dict[str, Any] = {
+        "slack_bot_token": BOT_TOKEN,
+        "slack_signing_secret": SIGNING_SECRET,
+        "slack_api_url": api_url,
+        "database_url": database_url,
+        "cto_user_ids": [],
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)
+
+
+@dataclass
+class SlackApp:
+    """The real app behind a real HTTP server, the fake Slack it talks to, and a signed-request sender."""
+
+    runtime: Runtime
+    fake: FakeSlack
+    slack: SlackSender
+    url: str
+
+    @property
+    def session_factory(self) -> SessionFactory:
+        return self.runtime.deps.session_factory
+
+    def settle(self) -> None:
+        """Wait until background work (posts, look-ups) has finished."""
+        assert self.runtime.deps.background.wait_idle(10), "background work did not finish"
+
+
+@pytest.fixture
+def app_settings_overrides() -> dict[str, Any]:
+    return {}
+
+
+@pytest.fixture
+def slack_app(database_url: str, engine: Engine, fake_slack: FakeSlack,
+              app_settings_overrides: dict[str, Any]) -> Iterator[SlackApp]:
+    from tests.helpers.slack_requests import SlackSender
+
+    empty_all_tables(engine)
+    settings = make_settings(database_url, fake_slack.url, **app_settings_overrides)
+    runtime = build_runtime(settings)
+    with WsgiThread(runtime.wsgi) as server:
+        sender = SlackSender(server.url, SIGNING_SECRET, team_id=TEAM_ID, fake=fake_slack)
+        yield SlackApp(runtime=runtime, fake=fake_slack, slack=sender, url=server.url)
+    runtime.close()
+    empty_all_tables(engine)

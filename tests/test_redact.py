@@ -1,0 +1,39 @@
+"""Secrets never reach the logs."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.redact import REDACTED, RedactingFilter, redact
+
+
+def test_tokens_keys_and_passwords_are_redacted():
+    text = ("bot xoxb-1234567890-abcdefghij app xapp-1-A111-222-abc123def key sk-proj-abcdefghijklmnop1234 "
+            "db postgresql://ctobot:hunter2@db/prod gh ghp_abcdefghijklmnopqrstuvwxyz012345 password=s3cretvalue "
+            "-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----")
+    cleaned = redact(text)
+    for secret in ("xoxb-1234567890", "xapp-1-A111", "sk-proj-abc", "hunter2", "ghp_abc", "s3cretvalue", "MIIEow"):
+        assert secret not in cleaned
+    assert cleaned.count(REDACTED) == 7
+    assert "postgresql://" in cleaned and "@db/prod" in cleaned
+
+
+def test_configured_secrets_are_redacted_even_without_a_known_shape():
+    assert redact("signing secret is 8f14e45fceea167a", ["8f14e45fceea167a"]) == f"signing secret is {REDACTED}"
+
+
+def test_log_records_and_tracebacks_are_redacted(caplog):
+    logger = logging.getLogger("ctobot.test")
+    logger.addFilter(RedactingFilter(["my-signing-secret"]))
+    try:
+        with caplog.at_level(logging.INFO, logger="ctobot.test"):
+            logger.info("calling with %s and %s", "xoxb-1234567890-abcdefghij", "my-signing-secret")
+            try:
+                raise RuntimeError("token xoxp-9999999999-zzzzzzzzzz refused")
+            except RuntimeError:
+                logger.exception("failed")
+    finally:
+        logger.filters.clear()
+    text = caplog.text
+    assert "xoxb-1234567890" not in text and "my-signing-secret" not in text and "xoxp-9999" not in text
+    assert "calling with" in text and "refused" in text
