@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from tests.helpers.factories import add_engagement
 from tests.helpers.replies import reply_text
+from tests.helpers.waiting import eventually
 
 CLIENT_ID = "1111.2222"
 CLIENT_SECRET = "oauth-client-secret-0123456789"
@@ -78,7 +79,6 @@ def test_uninstall_forgets_the_tokens_and_stops_engagements(slack_app):
     add_engagement(slack_app.session_factory, name="acme", channel="C1", team="T_CLIENT")
     slack_app.slack.team_id = "T_CLIENT"
     assert slack_app.slack.event({"type": "app_uninstalled"}).status == 200
-    slack_app.settle()
-    assert installed_teams(slack_app) == []
+    eventually(lambda: installed_teams(slack_app) == [])
     with slack_app.runtime.deps.engine.connect() as conn:
         assert conn.execute(text("SELECT uninstalled_at FROM engagement")).scalar() is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.helpers.factories import add_engagement
 from tests.helpers.replies import reply_text
+from tests.helpers.waiting import eventually
 
 
 def test_app_uninstalled_stops_the_workspace(slack_app):
@@ -11,8 +12,7 @@ def test_app_uninstalled_stops_the_workspace(slack_app):
     add_engagement(slack_app.session_factory, name="globex", channel="C2", team="T_OTHER")
     response = slack_app.slack.event({"type": "app_uninstalled", "event_ts": "1763800000.000100"})
     assert response.status == 200
-    reply = reply_text(slack_app.slack.command("/cto", "status", channel_id="C1"))
-    assert "/cto setup" in reply
+    eventually(lambda: "/cto setup" in reply_text(slack_app.slack.command("/cto", "status", channel_id="C1")))
     from bot.services import engagements
 
     with slack_app.session_factory() as session:
