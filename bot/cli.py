@@ -20,6 +20,10 @@ from bot.settings import Settings, get_settings
 logger = logging.getLogger("ctobot")
 
 
+EXPORT_KINDS = ("hours", "questions", "reviews", "decisions", "risks", "adr", "handover")
+BUILT_EXPORTS = ("hours",)
+
+
 class CliError(Exception):
     """A problem the operator must fix; printed to stderr, exit status 2."""
 
@@ -84,6 +88,14 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--llm-consent", action="store_true", help="the client consents to LLM-drafted ADRs")
     lst = client_verbs.add_parser("list", help="List engagements and their channels.")
     lst.set_defaults(handler=cmd_client_list)
+
+    export = verb("export", cmd_export, "Export an engagement's records.")
+    export.add_argument("kind", choices=EXPORT_KINDS, help="what to export")
+    export.add_argument("--client", required=True, help="the engagement's short name")
+    export.add_argument("--format", choices=("csv", "json", "md"), default=None, help="default: csv for hours")
+    export.add_argument("--out", default=None, help="file (or folder for adr) to write; default: stdout")
+    export.add_argument("--month", default=None, help="YYYY-MM (hours); default: this month")
+    export.add_argument("--team", default=None, help="workspace id, when two workspaces use the same name")
     return parser
 
 
@@ -357,6 +369,75 @@ def cmd_client_list(settings: Settings, args: argparse.Namespace) -> int:
         print("no clients yet: `ctobot client add NAME --channel C… --tier active --start YYYY-MM-DD --tz Area/City`",
               file=sys.stderr)
     return 0
+
+
+# --- exports ----------------------------------------------------------------------------------------------
+
+
+def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
+    from zoneinfo import ZoneInfo
+
+    from bot.db import make_engine, make_session_factory, transaction
+    from bot.models import utcnow
+    from bot.services import engagements, exports
+
+    if args.kind not in BUILT_EXPORTS:
+        raise CliError(f"`export {args.kind}` is not available in this version of ctobot yet "
+                       f"(available: {', '.join(BUILT_EXPORTS)})")
+    fmt = args.format or "csv"
+    if fmt not in ("csv", "json"):
+        raise CliError("hours export as csv (Harvest's import columns) or json")
+    ensure_schema(settings, migrate=False)
+    engine = make_engine(settings.database_url)
+    try:
+        with transaction(make_session_factory(engine)) as session:
+            engagement = engagements.get_by_name(session, name=args.client, team_id=args.team)
+            if args.month:
+                try:
+                    month = exports.parse_month(args.month)
+                except ValueError as exc:
+                    raise CliError(str(exc)) from None
+            else:
+                month = utcnow().astimezone(ZoneInfo(engagement.timezone)).date().replace(day=1)
+            entries = exports.month_entries(session, engagement=engagement, month=month,
+                                            include_deleted=fmt == "json")
+            if fmt == "json":
+                output = exports.hours_json(entries, engagement=engagement)
+            else:
+                names = _cli_user_names(settings, engine, engagement.team_id, {e.user_id for e in entries})
+                output = exports.hours_csv(entries, engagement=engagement, names=names)
+    finally:
+        engine.dispose()
+    _write(output, args.out)
+    return 0
+
+
+def _cli_user_names(settings: Settings, engine: Any, team_id: str, user_ids: set[str]) -> dict[str, tuple[str, str]]:
+    """Names from users.info when Slack is configured and answers; the user id otherwise (with a warning)."""
+    from bot.slack.client import client_for_team
+    from bot.slack.users import UserDirectory
+
+    client = client_for_team(settings, engine, team_id) if user_ids else None
+    directory = UserDirectory()
+    names: dict[str, tuple[str, str]] = {}
+    for user_id in sorted(user_ids):
+        user = directory.get(client, user_id) if client is not None else None
+        if user is None:
+            print(f"ctobot: no name for {user_id} from Slack; the CSV shows the user id", file=sys.stderr)
+            names[user_id] = (user_id, "")
+        else:
+            names[user_id] = (user.first_name, user.last_name)
+    return names
+
+
+def _write(output: str, path: str | None) -> None:
+    if path is None:
+        sys.stdout.write(output)
+        return
+    from pathlib import Path
+
+    Path(path).write_text(output, encoding="utf-8", newline="")
+    print(f"wrote {path}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from slack_sdk import WebClient
 from sqlalchemy import Engine
 
 from bot.background import Background
 from bot.db.engine import SessionFactory
 from bot.settings import Settings
+from bot.slack.users import UserDirectory
 
 
 @dataclass
@@ -21,3 +23,10 @@ class Deps:
     session_factory: SessionFactory
     background: Background
     llm: Any = None
+    users: UserDirectory = field(default_factory=UserDirectory)
+
+    def slack_client(self, team_id: str) -> WebClient | None:
+        """A Web API client for the workspace, for work that no request started (the clock, the CLI)."""
+        from bot.slack.client import client_for_team
+
+        return client_for_team(self.settings, self.engine, team_id)

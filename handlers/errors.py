@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from slack_bolt import App, BoltContext

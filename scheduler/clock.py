@@ -35,8 +35,11 @@ class EngagementJob:
     run: Callable[[Deps, int], None]
 
 
-# Each feature adds its jobs here (digest, statement, budget alerts, reminders).
-ENGAGEMENT_JOBS: list[EngagementJob] = []
+def default_jobs() -> list[EngagementJob]:
+    """Every kind of per-engagement work the clock runs."""
+    from scheduler import jobs
+
+    return [EngagementJob(kind="budget-alerts", trigger=jobs.hourly, run=jobs.run_budget_alerts)]
 
 
 def build_scheduler(deps: Deps, *, blocking: bool, jobs: list[EngagementJob] | None = None) -> BaseScheduler:
@@ -44,7 +47,7 @@ def build_scheduler(deps: Deps, *, blocking: bool, jobs: list[EngagementJob] | N
     job_defaults = {"coalesce": True, "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE_SECONDS}
     scheduler: BaseScheduler = (BlockingScheduler if blocking else BackgroundScheduler)(
         timezone=UTC, job_defaults=job_defaults)
-    specs = ENGAGEMENT_JOBS if jobs is None else jobs
+    specs = default_jobs() if jobs is None else jobs
     scheduler.add_job(sync_engagement_jobs, "interval", minutes=SYNC_MINUTES, id=SYNC_JOB_ID,
                       args=(scheduler, deps, specs), next_run_time=_now())
     return scheduler

@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.models import Engagement
 from bot.services.engagements import WEEKDAYS, EngagementStatus
+from bot.services.retainer import MonthSummary
 from bot.services.tiers import CUSTOM, TIERS
 from bot.slack import ids
 from bot.slack.help import CATALOGUE, CommandHelp
@@ -73,7 +74,7 @@ def not_available(command: str) -> str:
     return f"`{command}` isn't available in this version of ctobot yet.{usage}"
 
 
-def status_message(status: EngagementStatus) -> tuple[str, Blocks]:
+def status_message(status: EngagementStatus, summary: MonthSummary | None = None) -> tuple[str, Blocks]:
     """`/cto status`: the client, tier, band and calendar."""
     e = status.engagement
     tier = e.tier if e.tier != CUSTOM else "custom"
@@ -90,6 +91,8 @@ def status_message(status: EngagementStatus) -> tuple[str, Blocks]:
             f"<#{c}>" + (" (digest)" if c == status.primary_channel else "") for c in status.channels
         ),
     ]
+    if summary is not None:
+        lines.append(month_line(summary, e))
     if e.llm_consent:
         lines.append("ADR drafts may use the LLM (the client consented).")
     text = f"{e.display_name}: {tier} tier, {band_text(e)}"
@@ -119,8 +122,9 @@ def _option(text: str, value: str, description: str | None = None) -> dict[str, 
     return option
 
 
-def _input(block_id: str, label: str, element: dict[str, Any], *, optional: bool = False,
+def input_block(block_id: str, label: str, element: dict[str, Any], *, optional: bool = False,
            hint: str | None = None) -> dict[str, Any]:
+    """A modal input block."""
     block: dict[str, Any] = {"type": "input", "block_id": block_id, "optional": optional,
                              "label": {"type": "plain_text", "text": label}, "element": element}
     if hint:
@@ -153,31 +157,31 @@ def setup_modal(*, channel_id: str, team_id: str, user_id: str, engagement: Enga
     if e and e.llm_consent:
         initial_options.insert(0, options[0])
     blocks = [
-        _input(ids.BLOCK_SETUP_NAME, "Client name", name_element, hint="Shown in digests; its short name is derived from it."),
-        _input(ids.BLOCK_SETUP_TIER, "Retainer tier", {
+        input_block(ids.BLOCK_SETUP_NAME, "Client name", name_element, hint="Shown in digests; its short name is derived from it."),
+        input_block(ids.BLOCK_SETUP_TIER, "Retainer tier", {
             "type": "static_select", "action_id": ids.ACTION_SETUP_TIER, "options": tier_options,
             "initial_option": next(o for o in tier_options if o["value"] == tier_value)}),
-        _input(ids.BLOCK_SETUP_HOURS, "Hours band (custom tier, or to override the tier's)", hours_element,
+        input_block(ids.BLOCK_SETUP_HOURS, "Hours band (custom tier, or to override the tier's)", hours_element,
                optional=True),
-        _input(ids.BLOCK_SETUP_START, "Engagement start date", {
+        input_block(ids.BLOCK_SETUP_START, "Engagement start date", {
             "type": "datepicker", "action_id": ids.ACTION_SETUP_START,
             "initial_date": (e.start_date if e else today).isoformat()}),
-        _input(ids.BLOCK_SETUP_TIMEZONE, "Client time zone", {
+        input_block(ids.BLOCK_SETUP_TIMEZONE, "Client time zone", {
             "type": "plain_text_input", "action_id": ids.ACTION_SETUP_TIMEZONE,
             "initial_value": e.timezone if e else "Europe/London"}, hint="An IANA name, e.g. Europe/London or America/New_York."),
-        _input(ids.BLOCK_SETUP_DIGEST_DAY, "Weekly digest day", {
+        input_block(ids.BLOCK_SETUP_DIGEST_DAY, "Weekly digest day", {
             "type": "static_select", "action_id": ids.ACTION_SETUP_DIGEST_DAY, "options": day_options,
             "initial_option": next(o for o in day_options if o["value"] == day_value)}),
-        _input(ids.BLOCK_SETUP_DIGEST_TIME, "Weekly digest time (client's time zone)", {
+        input_block(ids.BLOCK_SETUP_DIGEST_TIME, "Weekly digest time (client's time zone)", {
             "type": "timepicker", "action_id": ids.ACTION_SETUP_DIGEST_TIME,
             "initial_time": (e.digest_time.strftime("%H:%M") if e else "16:00")}),
-        _input(ids.BLOCK_SETUP_CTOS, "CTO users (may log time and change settings)", {
+        input_block(ids.BLOCK_SETUP_CTOS, "CTO users (may log time and change settings)", {
             "type": "multi_users_select", "action_id": ids.ACTION_SETUP_CTOS,
             "initial_users": list(e.cto_user_ids) if e else [user_id]}),
-        _input(ids.BLOCK_SETUP_FOUNDERS, "Founders", {
+        input_block(ids.BLOCK_SETUP_FOUNDERS, "Founders", {
             "type": "multi_users_select", "action_id": ids.ACTION_SETUP_FOUNDERS,
             **({"initial_users": list(e.founder_user_ids)} if e and e.founder_user_ids else {})}, optional=True),
-        _input(ids.BLOCK_SETUP_OPTIONS, "Options", {
+        input_block(ids.BLOCK_SETUP_OPTIONS, "Options", {
             "type": "checkboxes", "action_id": ids.ACTION_SETUP_OPTIONS, "options": options,
             "initial_options": initial_options}, optional=True),
     ]
@@ -205,7 +209,7 @@ SETUP_FIELD_BLOCKS = {
 }
 
 
-def home_view(statuses: list[EngagementStatus]) -> dict[str, Any]:
+def home_view(statuses: list[EngagementStatus], summaries: dict[int, MonthSummary] | None = None) -> dict[str, Any]:
     """App Home: the caller's engagements as CTO, or a short introduction."""
     home_blocks: Blocks = [{"type": "header", "text": {"type": "plain_text", "text": "ctobot"}}]
     if not statuses:
@@ -215,6 +219,24 @@ def home_view(statuses: list[EngagementStatus]) -> dict[str, Any]:
     for status in statuses[:45]:
         e = status.engagement
         channels = ", ".join(f"<#{c}>" for c in status.channels) or "no channel"
+        summary = (summaries or {}).get(e.id)  # type: ignore[arg-type]
+        hours_line = f"\n{month_line(summary, e)}" if summary else ""
         home_blocks.append(section(f"*{e.display_name}* · {e.tier} tier · {band_text(e)}\n"
-                                   f"Month {status.month_number} · {e.timezone} · {channels}"))
+                                   f"Month {status.month_number} · {e.timezone} · {channels}{hours_line}"))
     return {"type": "home", "blocks": home_blocks[:50]}
+
+
+def hours(value: float) -> str:
+    """`12.5 h`."""
+    return f"{value:.1f}".rstrip("0").rstrip(".") + " h"
+
+
+def month_line(summary: MonthSummary, engagement: Engagement) -> str:
+    """`Month to date: 12.5 h of 20–25 h · projected 24 h (within the band) · executor share 10 %`."""
+    band = f"{engagement.hours_min}–{engagement.hours_max} h"
+    line = (f"Month to date: *{hours(summary.hours)}* of {band} · projected {hours(summary.projected_hours)} "
+            f"({summary.pace_word} the band)")
+    share = summary.executor_share
+    if share is not None:
+        line += f" · executor share {round(share * 100)} %"
+    return line

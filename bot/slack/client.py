@@ -8,6 +8,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from sqlalchemy import Engine
 
 from bot.settings import Settings
 
@@ -28,3 +29,17 @@ def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
             ServerErrorRetryHandler(max_retry_count=2),
         ],
     )
+
+
+def client_for_team(settings: Settings, engine: Engine, team_id: str) -> WebClient | None:
+    """A client with the bot token of `team_id`: the configured token, or the OAuth installation's."""
+    if not settings.oauth_enabled:
+        return make_web_client(settings) if settings.slack_bot_token is not None else None
+    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+
+    from bot.models.slack_oauth import BOTS_TABLE, INSTALLATIONS_TABLE
+
+    store = SQLAlchemyInstallationStore(client_id=settings.slack_client_id or "", engine=engine,
+                                        bots_table_name=BOTS_TABLE, installations_table_name=INSTALLATIONS_TABLE)
+    bot = store.find_bot(enterprise_id=None, team_id=team_id or None)
+    return make_web_client(settings, token=bot.bot_token) if bot and bot.bot_token else None

@@ -17,10 +17,26 @@ def looks_like_slack(body: bytes, content_type: str) -> bool:
     form = parse_qs(text, keep_blank_values=True)
     if "payload" in form:
         payload = _loads(form["payload"][0])
-        return isinstance(payload, dict) and isinstance(payload.get("type"), str) and _ids_are_text(payload)
+        return isinstance(payload, dict) and isinstance(payload.get("type"), str) and _ids_are_text(payload) \
+            and _interaction_is_whole(payload)
     if "command" in form:
-        return form["command"][0].startswith("/")
+        return form["command"][0].startswith("/") and all(form.get(key, [""])[0] for key in ("user_id", "channel_id"))
     return "ssl_check" in form
+
+
+def _interaction_is_whole(payload: dict[str, Any]) -> bool:
+    """The parts Bolt reads to route an interaction are there (Slack always sends them)."""
+    kind = payload["type"]
+    if kind == "block_actions":
+        actions = payload.get("actions")
+        return isinstance(actions, list) and bool(actions) and all(
+            isinstance(a, dict) and isinstance(a.get("action_id"), str) for a in actions)
+    if kind in ("view_submission", "view_closed"):
+        view = payload.get("view")
+        return isinstance(view, dict) and isinstance(view.get("callback_id"), str)
+    if kind in ("shortcut", "message_action"):
+        return isinstance(payload.get("callback_id"), str)
+    return True
 
 
 def _json_envelope(data: Any) -> bool:

@@ -34,9 +34,12 @@ CATALOGUE: dict[str, CommandHelp] = {
             "Log retainer time.",
             (
                 "`/logtime 1h30m architecture queue design`",
+                "`/logtime 45m review PR 142 yesterday` · `/logtime 2h hiring 2026-11-20 interviews`",
                 "`/logtime` — a form · `/logtime list` · `/logtime undo` · `/logtime export [YYYY-MM]`",
+                "Durations: `1h30m`, `1.5h`, `90m`, `1:30`. Dates: `today`, `yesterday`, a weekday, `2026-11-20`.",
+                "In a DM, name the client first: `/logtime acme 1h review`.",
+                "Categories: standup, review, one-on-one, hiring, architecture, roadmap, async, build, vendor, audit.",
             ),
-            available=False,
         ),
         CommandHelp(
             ids.CMD_DECISION,

@@ -71,3 +71,19 @@ BOT_SCOPES = (
     "reactions:read",
     "users:read",
 )
+
+# /logtime: the modal, its blocks and the buttons on confirmations and lists
+VIEW_LOGTIME = "logtime"
+BLOCK_LOGTIME_ENGAGEMENT = "logtime_engagement"
+ACTION_LOGTIME_ENGAGEMENT = "engagement"
+BLOCK_LOGTIME_DATE = "logtime_date"
+ACTION_LOGTIME_DATE = "work_date"
+BLOCK_LOGTIME_DURATION = "logtime_duration"
+ACTION_LOGTIME_DURATION = "duration"
+BLOCK_LOGTIME_CATEGORY = "logtime_category"
+ACTION_LOGTIME_CATEGORY = "category"
+BLOCK_LOGTIME_NOTE = "logtime_note"
+ACTION_LOGTIME_NOTE = "note"
+ACTION_LOGTIME_UNDO = "logtime_undo"
+ACTION_LOGTIME_EDIT = "logtime_edit"
+ACTION_LOGTIME_DELETE = "logtime_delete"

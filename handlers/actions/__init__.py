@@ -5,7 +5,9 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
+from handlers.actions import logtime
 
 
 def register(app: App, deps: Deps) -> None:
-    """Register every block action (none yet: the foundation's modal has no interactive elements)."""
+    """Register every block action."""
+    logtime.register(app, deps)

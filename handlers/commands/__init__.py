@@ -5,10 +5,11 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from handlers.commands import cto, not_yet
+from handlers.commands import cto, logtime, not_yet
 
 
 def register(app: App, deps: Deps) -> None:
     """Register every slash command."""
     cto.register(app, deps)
+    logtime.register(app, deps)
     not_yet.register(app, deps)

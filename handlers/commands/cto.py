@@ -14,7 +14,7 @@ from bot.db import transaction
 from bot.deps import Deps
 from bot.errors import InvalidInput, NotAllowed
 from bot.models import utcnow
-from bot.services import engagements
+from bot.services import engagements, retainer
 from bot.slack import blocks, ids
 from bot.slack.help import CTO_PLANNED_SUBCOMMANDS
 from handlers.context import team_of
@@ -51,7 +51,9 @@ def status_reply(*, command: dict[str, Any], body: dict[str, Any], context: Bolt
         engagement = engagements.require_engagement(
             session, team_id=team_of(context, body), channel_id=command["channel_id"])
         status = engagements.engagement_status(session, engagement=engagement)
-        text, message_blocks = blocks.status_message(status)
+        today = utcnow().astimezone(ZoneInfo(engagement.timezone)).date()
+        summary = retainer.month_summary(session, engagement=engagement, month=today, today=today)
+        text, message_blocks = blocks.status_message(status, summary)
     return {"text": text, "blocks": message_blocks}
 
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.db import transaction
 from bot.deps import Deps
-from bot.services import engagements
+from bot.models import utcnow
+from bot.services import engagements, retainer
 from bot.slack import blocks
 from handlers.context import team_of
 
@@ -31,5 +33,10 @@ def register(app: App, deps: Deps) -> None:
                 for e in engagements.list_engagements(session, team_id=team_of(context, body))
                 if engagements.is_cto(e, user_id)
             ]
-            view = blocks.home_view([status for _, status in mine])
+            summaries = {}
+            for engagement, _ in mine:
+                today = utcnow().astimezone(ZoneInfo(engagement.timezone)).date()
+                summaries[engagement.id] = retainer.month_summary(session, engagement=engagement, month=today,
+                                                                  today=today)
+            view = blocks.home_view([status for _, status in mine], summaries)
         client.views_publish(user_id=user_id, view=view)

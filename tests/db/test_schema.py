@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlmodel import select
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
 
 from bot.db.migrate import check, current_revision, head_revision
 from bot.models import Engagement, Question

@@ -1,0 +1,75 @@
+"""Exports of the ledger: Harvest-compatible CSV and a JSON audit trail."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from bot.models import Engagement, TimeEntry
+from bot.redact import redact
+from bot.services.categories import mode_of
+from bot.services.retainer import month_end, month_start
+from bot.services.timelog import entries_between
+
+HARVEST_COLUMNS = ("Date", "Client", "Project", "Task", "Notes", "Hours", "First name", "Last name")
+HARVEST_PROJECT = "Fractional CTO retainer"
+
+
+def parse_month(text: str) -> date:
+    """`2026-11` -> 2026-11-01; ValueError otherwise."""
+    year, _, month = text.strip().partition("-")
+    if not (len(year) == 4 and len(month) == 2 and year.isdigit() and month.isdigit()) or not 1 <= int(month) <= 12:
+        raise ValueError(f"'{text}' is not a month in YYYY-MM form")
+    return date(int(year), int(month), 1)
+
+
+def decimal_hours(minutes: int) -> str:
+    """Minutes as decimal hours with at most two decimals: 90 -> 1.5, 20 -> 0.33."""
+    return f"{minutes / 60:.2f}".rstrip("0").rstrip(".")
+
+
+def month_entries(session: Session, *, engagement: Engagement, month: date, include_deleted: bool) -> list[TimeEntry]:
+    """The month's entries, oldest first (deleted ones too when asked, for the audit trail)."""
+    first = month_start(month)
+    return entries_between(session, engagement_id=engagement.id, start=first, end=month_end(first),  # type: ignore[arg-type]
+                           include_deleted=include_deleted)
+
+
+def hours_csv(entries: list[TimeEntry], *, engagement: Engagement, names: Mapping[str, tuple[str, str]]) -> str:
+    """Harvest's time import: Date,Client,Project,Task,Notes,Hours,First name,Last name (live entries only)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HARVEST_COLUMNS)
+    for entry in entries:
+        if entry.deleted_at is not None:
+            continue
+        first, last = names.get(entry.user_id, (entry.user_id, ""))
+        writer.writerow([entry.work_date.isoformat(), engagement.display_name, HARVEST_PROJECT, entry.category,
+                         redact(entry.note), decimal_hours(entry.minutes), first, last])
+    return out.getvalue()
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def hours_records(entries: list[TimeEntry], *, engagement: Engagement) -> list[dict[str, Any]]:
+    """Every entry, deleted and edited ones included, keyed by DESIGN's field names."""
+    return [{
+        "id": e.id, "engagement": engagement.name, "user_id": e.user_id, "work_date": e.work_date.isoformat(),
+        "minutes": e.minutes, "hours": float(decimal_hours(e.minutes)), "category": e.category,
+        "mode": mode_of(e.category), "note": redact(e.note), "source": e.source,
+        "created_at": _iso(e.created_at), "edited_at": _iso(e.edited_at), "deleted_at": _iso(e.deleted_at),
+        "deleted_by": e.deleted_by,
+    } for e in entries]
+
+
+def hours_json(entries: list[TimeEntry], *, engagement: Engagement) -> str:
+    """The JSON export: a list of objects, pretty-printed, newline-terminated."""
+    return json.dumps(hours_records(entries, engagement=engagement), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,57 @@
+"""users.info, cached: a user's time zone (for work dates) and names (for exports)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+
+from slack_sdk import WebClient
+
+logger = logging.getLogger(__name__)
+
+LOOKUP_TIMEOUT_SECONDS = 2
+TTL_SECONDS = 6 * 3600
+
+
+@dataclass(frozen=True)
+class SlackUser:
+    """What we need to know of a Slack user."""
+
+    id: str
+    tz: str | None
+    first_name: str
+    last_name: str
+    real_name: str
+
+
+class UserDirectory:
+    """A per-process cache of users.info answers; a slow or failing Slack yields None, never an exception."""
+
+    def __init__(self, ttl: float = TTL_SECONDS) -> None:
+        self._ttl = ttl
+        self._cache: dict[tuple[str, str], tuple[float, SlackUser]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, client: WebClient, user_id: str) -> SlackUser | None:
+        """The user, from the cache or one quick users.info call."""
+        key = (client.base_url, user_id)
+        with self._lock:
+            cached = self._cache.get(key)
+        if cached and time.monotonic() - cached[0] < self._ttl:
+            return cached[1]
+        quick = WebClient(token=client.token, base_url=client.base_url, timeout=LOOKUP_TIMEOUT_SECONDS)
+        try:
+            user = quick.users_info(user=user_id)["user"]
+        except Exception as exc:
+            logger.info("users.info for %s failed (%s); falling back", user_id, type(exc).__name__)
+            return None
+        profile = user.get("profile") or {}
+        real = profile.get("real_name") or user.get("real_name") or user.get("name") or user_id
+        first = profile.get("first_name") or real.split(" ")[0]
+        last = profile.get("last_name") or (" ".join(real.split(" ")[1:]) if " " in real else "")
+        found = SlackUser(id=user_id, tz=user.get("tz"), first_name=first, last_name=last, real_name=real)
+        with self._lock:
+            self._cache[key] = (time.monotonic(), found)
+        return found

@@ -1,0 +1,42 @@
+"""Sending a month's Harvest CSV to the CTO by DM (slow work: runs in the background pool)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from slack_sdk import WebClient
+
+from bot.db import transaction
+from bot.deps import Deps
+from bot.models import Engagement
+from bot.services import exports
+
+logger = logging.getLogger(__name__)
+
+
+def user_names(deps: Deps, client: WebClient, user_ids: set[str]) -> dict[str, tuple[str, str]]:
+    """First and last names from users.info; the user id when Slack does not answer."""
+    names = {}
+    for user_id in sorted(user_ids):
+        user = deps.users.get(client, user_id)
+        names[user_id] = (user.first_name, user.last_name) if user else (user_id, "")
+    return names
+
+
+def send_month_csv(deps: Deps, client: WebClient, *, engagement_id: int, month: date, user_id: str) -> None:
+    """Upload the month's CSV into a DM with `user_id`."""
+    with transaction(deps.session_factory) as session:
+        engagement = session.get(Engagement, engagement_id)
+        assert engagement is not None
+        entries = exports.month_entries(session, engagement=engagement, month=month, include_deleted=False)
+        csv_text = exports.hours_csv(entries, engagement=engagement,
+                                     names=user_names(deps, client, {e.user_id for e in entries}))
+        name, display = engagement.name, engagement.display_name
+    dm = client.conversations_open(users=user_id)["channel"]["id"]
+    total = sum(e.minutes for e in entries) / 60
+    client.files_upload_v2(
+        channel=dm, content=csv_text, filename=f"{name}-hours-{month:%Y-%m}.csv",
+        title=f"{display} hours, {month:%B %Y}",
+        initial_comment=(f"{display}, {month:%B %Y}: {len(entries)} entries, {total:.2f} h. "
+                         "Columns follow Harvest's time import."))

@@ -1,0 +1,102 @@
+"""The `/logtime` modal's submission: a new entry, or an edit of an existing one."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import date
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot.db import transaction
+from bot.deps import Deps
+from bot.errors import InvalidInput
+from bot.models import Engagement
+from bot.services import engagements, retainer, timelog
+from bot.services.logtime_parser import LogtimeRequest, parse_duration, resolve_or_refuse
+from bot.slack import ids, timelog_blocks
+from handlers.clock import user_today
+from handlers.context import team_of
+from handlers.errors import user_errors
+
+logger = logging.getLogger(__name__)
+
+
+def _with_field(field: str, fn, *args):  # type: ignore[no-untyped-def]
+    try:
+        return fn(*args)
+    except InvalidInput as exc:
+        raise InvalidInput(exc.message, field=field) from None
+
+
+def parse_logtime_values(values: dict[str, dict[str, dict[str, Any]]]) -> tuple[int, LogtimeRequest]:
+    """The modal's state as (engagement id, request)."""
+
+    def field(block: str, action: str) -> dict[str, Any]:
+        return values.get(block, {}).get(action, {}) or {}
+
+    selected = (field(ids.BLOCK_LOGTIME_ENGAGEMENT, ids.ACTION_LOGTIME_ENGAGEMENT).get("selected_option") or {})
+    if not str(selected.get("value", "")).isdigit():
+        raise InvalidInput("Pick the client.", field="engagement")
+    try:
+        work_date = date.fromisoformat(field(ids.BLOCK_LOGTIME_DATE, ids.ACTION_LOGTIME_DATE).get("selected_date") or "")
+    except ValueError:
+        raise InvalidInput("Pick the date you worked.", field="date") from None
+    minutes = _with_field("duration", parse_duration,
+                          field(ids.BLOCK_LOGTIME_DURATION, ids.ACTION_LOGTIME_DURATION).get("value") or "")
+    category_value = ((field(ids.BLOCK_LOGTIME_CATEGORY, ids.ACTION_LOGTIME_CATEGORY).get("selected_option") or {})
+                      .get("value") or "")
+    if not category_value:
+        raise InvalidInput("Pick a category.", field="category")
+    category = _with_field("category", resolve_or_refuse, category_value)
+    note = (field(ids.BLOCK_LOGTIME_NOTE, ids.ACTION_LOGTIME_NOTE).get("value") or "").strip()
+    return int(selected["value"]), LogtimeRequest(minutes=minutes, category=category, work_date=work_date, note=note)
+
+
+def register(app: App, deps: Deps) -> None:
+    """Register the `/logtime` modal's submission."""
+
+    @app.view(ids.VIEW_LOGTIME)
+    @user_errors(view_fields=timelog_blocks.LOGTIME_FIELD_BLOCKS)
+    def logtime_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient,
+                          context: BoltContext) -> None:
+        meta = json.loads(view.get("private_metadata") or "{}")
+        user_id = body["user"]["id"]
+        engagement_id, request = parse_logtime_values(view["state"]["values"])
+        with transaction(deps.session_factory) as session:
+            engagement = session.get(Engagement, engagement_id)
+            if engagement is None or engagement.team_id not in ("", team_of(context, body)):
+                raise InvalidInput("That client no longer exists.", field="engagement")
+            engagements.require_cto(engagement, user_id, to="log time")
+            today = user_today(deps, client, user_id, engagement)
+            try:
+                if meta.get("entry_id"):
+                    entry = timelog.edit_entry(session, entry_id=int(meta["entry_id"]), user_id=user_id,
+                                               request=request, today=today)
+                    verb = "Updated:"
+                else:
+                    entry = timelog.log_time(session, engagement=engagement, user_id=user_id, request=request,
+                                             today=today, source="modal", source_ref=f"view:{view['id']}").entry
+                    verb = "Logged"
+            except InvalidInput as exc:
+                raise InvalidInput(exc.message, field=exc.field or ("date" if "future" in exc.message else "duration")) from None
+            summary = retainer.month_summary(session, engagement=engagement, month=today, today=today)
+            text, message_blocks = timelog_blocks.logged_message(entry, engagement=engagement, summary=summary,
+                                                                 today=today, verb=verb)
+        ack()
+        deps.background.submit(_confirm, client, meta.get("channel_id"), user_id, text, message_blocks)
+        from handlers.commands.logtime import check_budget
+
+        deps.background.submit(check_budget, deps, engagement_id)
+
+
+def _confirm(client: WebClient, channel_id: str | None, user_id: str, text: str, message_blocks: list) -> None:  # type: ignore[type-arg]
+    if channel_id and not channel_id.startswith("D"):
+        try:
+            client.chat_postEphemeral(channel=channel_id, user=user_id, text=text, blocks=message_blocks)
+            return
+        except Exception:
+            logger.info("could not confirm in %s; sending a DM", channel_id)
+    client.chat_postMessage(channel=user_id, text=text, blocks=message_blocks)

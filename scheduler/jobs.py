@@ -1,0 +1,59 @@
+"""Scheduled work. Each job claims its run in the database before it posts, so it happens once."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from zoneinfo import ZoneInfo
+
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.db import transaction
+from bot.deps import Deps
+from bot.models import Engagement, utcnow
+from bot.services import alerts, runs
+
+logger = logging.getLogger(__name__)
+
+
+def process_name() -> str:
+    """Who claims a run: host and process id, for the logs and the digest_run table."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def run_budget_alerts(deps: Deps, engagement_id: int) -> int:
+    """DM the CTO users any budget alert due for the engagement; returns how many alerts went out."""
+    with transaction(deps.session_factory) as session:
+        engagement = session.get(Engagement, engagement_id)
+        if engagement is None or engagement.uninstalled_at is not None:
+            return 0
+        today = utcnow().astimezone(ZoneInfo(engagement.timezone)).date()
+        due = alerts.claim_budget_alerts(session, engagement=engagement, today=today, claimed_by=process_name())
+        team_id, ctos = engagement.team_id, list(engagement.cto_user_ids)
+    if not due:
+        return 0
+    client = deps.slack_client(team_id)
+    if client is None:
+        logger.warning("no Slack token for workspace %s; %d budget alerts not sent", team_id or "?", len(due))
+        return 0
+    sent = 0
+    for alert in due:
+        message_ts = None
+        for user_id in ctos:
+            try:
+                message_ts = client.chat_postMessage(channel=user_id, text=alert.text)["ts"]
+            except Exception:
+                logger.exception("budget alert %s to %s failed", alert.kind, user_id)
+        with transaction(deps.session_factory) as session:
+            for run in alert.runs:
+                claimed = runs.find_run(session, engagement_id=engagement_id, kind=run.kind, period=run.period)
+                if claimed is not None:
+                    runs.mark_posted(session, run=claimed, channel_id=None, message_ts=message_ts)
+        sent += 1
+    return sent
+
+
+def hourly(engagement: Engagement, zone: ZoneInfo) -> CronTrigger:
+    """Every hour at :07 in the engagement's zone."""
+    return CronTrigger(minute=7, timezone=zone)

@@ -1,0 +1,75 @@
+"""`ctobot export hours`: Harvest's CSV with names from Slack, and the JSON audit trail."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from bot.db import transaction
+from bot.services import timelog
+from bot.services.logtime_parser import LogtimeRequest
+from tests.cli.test_cli import ctobot
+from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+from tests.helpers.factories import add_engagement
+
+
+def seed(session_factory) -> None:
+    acme = add_engagement(session_factory, name="acme", channel="C1", ctos=("U1",), display_name="Acme Ltd")
+    today = date(2026, 11, 30)
+    with transaction(session_factory) as session:
+        for minutes, category, day, note in ((90, "architecture", 2, "queue, design"), (20, "review", 3, ""),
+                                             (60, "build", 4, "spike"), (45, "hiring", 1, "October? no")):
+            month = 11 if day != 1 else 10
+            timelog.log_time(session, engagement=acme, user_id="U1", today=today, request=LogtimeRequest(
+                minutes=minutes, category=category, work_date=date(2026, month, day if day != 1 else 31), note=note))
+    with transaction(session_factory) as session:
+        spike = [e for e in timelog.entries_between(session, engagement_id=acme.id, start=date(2026, 11, 1),
+                                                    end=date(2026, 11, 30)) if e.note == "spike"][0]
+        timelog.delete_entry(session, entry_id=spike.id, user_id="U1")
+
+
+def test_csv_has_harvest_columns_and_slack_names(tmp_path, fake_slack, database_url, session_factory):
+    seed(session_factory)
+    fake_slack.add_user("U1", real_name="Ada Lovelace")
+    out = tmp_path / "hours.csv"
+    result = ctobot("export", "hours", "--client", "acme", "--month", "2026-11", "--out", str(out), cwd=tmp_path,
+                    DATABASE_URL=database_url, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
+                    SLACK_API_URL=fake_slack.url)
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes() == (
+        b"Date,Client,Project,Task,Notes,Hours,First name,Last name\r\n"
+        b'2026-11-02,Acme Ltd,Fractional CTO retainer,architecture,"queue, design",1.5,Ada,Lovelace\r\n'
+        b"2026-11-03,Acme Ltd,Fractional CTO retainer,review,,0.33,Ada,Lovelace\r\n")
+
+
+def test_without_slack_the_csv_falls_back_to_user_ids_and_says_so(tmp_path, database_url, session_factory):
+    seed(session_factory)
+    out = tmp_path / "hours.csv"
+    result = ctobot("export", "hours", "--client", "acme", "--month", "2026-11", "--out", str(out), cwd=tmp_path,
+                    DATABASE_URL=database_url)
+    assert result.returncode == 0, result.stderr
+    assert "no name for U1" in result.stderr
+    assert out.read_bytes().splitlines()[1].endswith(b",1.5,U1,")
+
+
+def test_json_is_the_audit_trail_with_deleted_entries(tmp_path, database_url, session_factory):
+    seed(session_factory)
+    result = ctobot("export", "hours", "--client", "acme", "--month", "2026-11", "--format", "json", cwd=tmp_path,
+                    DATABASE_URL=database_url)
+    assert result.returncode == 0, result.stderr
+    records = json.loads(result.stdout)
+    assert [(r["work_date"], r["minutes"], r["category"]) for r in records] == [
+        ("2026-11-02", 90, "architecture"), ("2026-11-03", 20, "review"), ("2026-11-04", 60, "build")]
+    assert records[2]["deleted_at"] is not None and records[2]["deleted_by"] == "U1"
+    assert records[0]["deleted_at"] is None and records[0]["mode"] == "decide"
+
+
+def test_bad_requests_exit_2_with_a_message(tmp_path, database_url, session_factory):
+    seed(session_factory)
+    unknown = ctobot("export", "hours", "--client", "initech", cwd=tmp_path, DATABASE_URL=database_url)
+    assert unknown.returncode == 2 and "No client called `initech`" in unknown.stderr and unknown.stdout == ""
+    month = ctobot("export", "hours", "--client", "acme", "--month", "2026-13", cwd=tmp_path,
+                   DATABASE_URL=database_url)
+    assert month.returncode == 2 and "YYYY-MM" in month.stderr
+    later = ctobot("export", "decisions", "--client", "acme", cwd=tmp_path, DATABASE_URL=database_url)
+    assert later.returncode == 2 and "not available" in later.stderr

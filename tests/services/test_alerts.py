@@ -1,0 +1,153 @@
+"""Budget alerts: 80 % and 100 % of the band's top once each per month, and an under-pace note past mid-month."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.db import transaction
+from bot.services import alerts, timelog
+from bot.services.logtime_parser import parse_logtime
+from tests.helpers.factories import add_engagement
+
+# Active tier: 20–25 h, so 80 % of the top is 20 h and 100 % is 25 h.
+EARLY = date(2026, 11, 10)  # 7 of November's 21 business days: not past mid-month
+
+
+def log(session_factory, engagement, *texts: str, today: date = date(2026, 12, 31)) -> None:
+    with transaction(session_factory) as session:
+        for text in texts:
+            timelog.log_time(session, engagement=engagement, user_id="U1", today=today,
+                             request=parse_logtime(text, today=today))
+
+
+def claim(session_factory, engagement, today: date, by: str = "clock-1") -> list[alerts.BudgetAlert]:
+    with transaction(session_factory) as session:
+        return alerts.claim_budget_alerts(session, engagement=engagement, today=today, claimed_by=by)
+
+
+def kinds(claimed: list[alerts.BudgetAlert]) -> list[str]:
+    return [alert.kind for alert in claimed]
+
+
+def test_nothing_below_80_percent(session_factory):
+    acme = add_engagement(session_factory)
+    log(session_factory, acme, "10h build 2026-11-02", "9h59m build 2026-11-03")
+    assert claim(session_factory, acme, EARLY) == []
+
+
+def test_crossing_80_percent_alerts_once_naming_client_hours_and_percent(session_factory):
+    acme = add_engagement(session_factory, display_name="Acme Rockets")
+    log(session_factory, acme, "10h build 2026-11-02", "9h59m build 2026-11-03")
+    assert claim(session_factory, acme, EARLY) == []
+    log(session_factory, acme, "1m review 2026-11-04")
+
+    [alert] = claim(session_factory, acme, EARLY)
+
+    assert alert.kind == "budget-80"
+    assert "Acme Rockets" in alert.text
+    assert "20 h logged this month" in alert.text and "80 %" in alert.text and "25 h top" in alert.text
+    assert claim(session_factory, acme, EARLY) == []
+    assert claim(session_factory, acme, date(2026, 11, 11), by="clock-2") == []  # another process, later that month
+
+
+def test_crossing_100_percent_later_alerts_once(session_factory):
+    acme = add_engagement(session_factory)
+    log(session_factory, acme, "10h build 2026-11-02", "10h build 2026-11-03")
+    assert kinds(claim(session_factory, acme, EARLY)) == ["budget-80"]
+    log(session_factory, acme, "4h build 2026-11-04")
+    assert claim(session_factory, acme, EARLY) == []  # 24 h: 96 %
+    log(session_factory, acme, "1h30m review 2026-11-05")
+
+    [alert] = claim(session_factory, acme, date(2026, 11, 12), by="clock-2")
+
+    assert alert.kind == "budget-100"
+    assert "Acme" in alert.text and "25.5 h logged" in alert.text and "102 %" in alert.text
+    assert claim(session_factory, acme, date(2026, 11, 12)) == []
+    assert claim(session_factory, acme, date(2026, 11, 13), by="clock-3") == []
+
+
+def test_jumping_straight_past_100_percent_gives_only_the_100_percent_alert(session_factory):
+    acme = add_engagement(session_factory)
+    log(session_factory, acme, "10h build 2026-11-02", "10h build 2026-11-03", "6h build 2026-11-04")
+
+    assert kinds(claim(session_factory, acme, EARLY)) == ["budget-100"]
+
+    with transaction(session_factory) as session:  # even if hours then fall back between 80 % and 100 %
+        [entry] = [e for e in timelog.entries_between(session, engagement_id=acme.id, start=date(2026, 11, 4),
+                                                      end=date(2026, 11, 4))]
+        timelog.delete_entry(session, entry_id=entry.id, user_id="U1")
+    log(session_factory, acme, "1h review 2026-11-05")  # 21 h: 84 %
+    assert claim(session_factory, acme, date(2026, 11, 11)) == []
+    assert claim(session_factory, acme, date(2026, 11, 12), by="clock-2") == []
+
+
+def test_a_new_month_starts_fresh(session_factory):
+    acme = add_engagement(session_factory)
+    log(session_factory, acme, "10h build 2026-11-02", "10h build 2026-11-03", "6h build 2026-11-04")
+    assert kinds(claim(session_factory, acme, EARLY)) == ["budget-100"]
+
+    december = date(2026, 12, 8)
+    assert claim(session_factory, acme, december) == []  # November's hours do not count in December
+    log(session_factory, acme, "10h build 2026-12-01", "10h build 2026-12-02")
+    [alert] = claim(session_factory, acme, december)
+    assert alert.kind == "budget-80" and "20 h logged" in alert.text
+    assert claim(session_factory, acme, december) == []
+
+
+def test_each_engagement_has_its_own_alerts(session_factory):
+    acme = add_engagement(session_factory, name="acme", channel="C1")
+    beta = add_engagement(session_factory, name="beta", channel="C2", display_name="Beta Labs")
+    log(session_factory, acme, "10h build 2026-11-02", "10h build 2026-11-03")
+    log(session_factory, beta, "10h build 2026-11-04", "10h build 2026-11-05")
+    [for_acme] = claim(session_factory, acme, EARLY)
+    [for_beta] = claim(session_factory, beta, EARLY)
+    assert "Beta Labs" in for_beta.text and "Beta Labs" not in for_acme.text
+
+
+def test_a_smaller_band_alerts_sooner(session_factory):
+    advisory = add_engagement(session_factory, tier="advisory")  # 8–10 h
+    log(session_factory, advisory, "8h build 2026-11-02")
+    [alert] = claim(session_factory, advisory, EARLY)
+    assert alert.kind == "budget-80" and "8 h logged" in alert.text and "80 %" in alert.text
+
+
+# --- under pace ---------------------------------------------------------------------------------------------------
+# November 2026 has 21 business days; the 16th is the 11th of them (past half), the 13th the 10th (not yet).
+# By the 16th the band's floor expects 20 * 11 / 21 = 10.5 h; half of that is 5.24 h.
+
+
+def test_under_pace_waits_until_past_mid_month(session_factory):
+    acme = add_engagement(session_factory)
+    assert claim(session_factory, acme, date(2026, 11, 13)) == []
+    [alert] = claim(session_factory, acme, date(2026, 11, 16))
+    assert alert.kind == "under-pace" and "Acme: 0 h logged" in alert.text
+
+
+def test_under_pace_alerts_once_a_month(session_factory):
+    acme = add_engagement(session_factory)
+    log(session_factory, acme, "5h build 2026-11-02")
+    [alert] = claim(session_factory, acme, date(2026, 11, 16))
+    assert alert.kind == "under-pace" and "Acme: 5 h logged" in alert.text
+    assert claim(session_factory, acme, date(2026, 11, 16)) == []
+    assert claim(session_factory, acme, date(2026, 11, 20), by="clock-2") == []
+    assert kinds(claim(session_factory, acme, date(2026, 12, 21))) == ["under-pace"]
+
+
+def test_no_under_pace_alert_at_half_the_expected_pace_or_more(session_factory):
+    acme = add_engagement(session_factory)
+    log(session_factory, acme, "5h15m build 2026-11-02")  # 5.25 h > 5.24 h
+    assert claim(session_factory, acme, date(2026, 11, 16)) == []
+
+
+def test_under_pace_is_judged_on_the_pace_of_the_day_it_runs(session_factory):
+    acme = add_engagement(session_factory)
+    log(session_factory, acme, "6h build 2026-11-02")
+    assert claim(session_factory, acme, date(2026, 11, 16)) == []  # 6 h of the 10.5 h expected: fine
+    # By the 30th the floor expects the full 20 h; 6 h is less than half of it.
+    assert kinds(claim(session_factory, acme, date(2026, 11, 30))) == ["under-pace"]
+
+
+def test_no_under_pace_alert_for_an_engagement_that_has_not_started(session_factory):
+    """A client whose retainer begins in January cannot be behind its November pace."""
+    later = add_engagement(session_factory, start_date=date(2027, 1, 1))
+    assert claim(session_factory, later, date(2026, 11, 20)) == []

@@ -1,0 +1,146 @@
+"""Exports of the ledger: Harvest's CSV byte for byte, and the JSON audit trail with deleted entries."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from bot.db import transaction
+from bot.services import exports, timelog
+from bot.services.logtime_parser import LogtimeRequest, parse_logtime
+from tests.helpers.factories import add_engagement
+
+NOVEMBER = date(2026, 11, 1)
+LATER = date(2026, 12, 31)
+TOKEN = "xoxb-1234567890-abcdefghij"
+
+
+def log(session_factory, engagement, text: str, *, user: str = "U1") -> int:
+    with transaction(session_factory) as session:
+        return timelog.log_time(session, engagement=engagement, user_id=user, today=LATER,
+                                request=parse_logtime(text, today=LATER)).entry.id  # type: ignore[return-value]
+
+
+def seed(session_factory):
+    """A known November for "Acme, Inc.": two CTOs, a deleted entry, and entries either side of the month."""
+    acme = add_engagement(session_factory, display_name="Acme, Inc.", ctos=("U1", "U2"))
+    log(session_factory, acme, "1h30m architecture 2026-11-02 queue, design")
+    log(session_factory, acme, "20m cr 2026-11-03 PR 142")
+    log(session_factory, acme, '1h build 2026-11-04 said "ship it"', user="U2")
+    log(session_factory, acme, f"45m hiring 2026-11-05 pasted {TOKEN} by mistake")
+    deleted = log(session_factory, acme, "2h roadmap 2026-11-06 logged twice")
+    log(session_factory, acme, "3h audit 2026-10-31 october")
+    log(session_factory, acme, "4h audit 2026-12-01 december")
+    with transaction(session_factory) as session:
+        timelog.delete_entry(session, entry_id=deleted, user_id="U1")
+    return acme, deleted
+
+
+def entries(session_factory, acme, *, include_deleted: bool):
+    with transaction(session_factory) as session:
+        return exports.month_entries(session, engagement=acme, month=NOVEMBER, include_deleted=include_deleted)
+
+
+EXPECTED_CSV = (
+    b"Date,Client,Project,Task,Notes,Hours,First name,Last name\r\n"
+    b'2026-11-02,"Acme, Inc.",Fractional CTO retainer,architecture,"queue, design",1.5,Ada,Lovelace\r\n'
+    b'2026-11-03,"Acme, Inc.",Fractional CTO retainer,review,PR 142,0.33,Ada,Lovelace\r\n'
+    b'2026-11-04,"Acme, Inc.",Fractional CTO retainer,build,"said ""ship it""",1,U2,\r\n'
+    b'2026-11-05,"Acme, Inc.",Fractional CTO retainer,hiring,pasted [redacted] by mistake,0.75,Ada,Lovelace\r\n'
+)
+
+
+@pytest.mark.parametrize("include_deleted", [False, True])
+def test_hours_csv_byte_for_byte(session_factory, include_deleted):
+    acme, _ = seed(session_factory)
+    csv_text = exports.hours_csv(entries(session_factory, acme, include_deleted=include_deleted), engagement=acme,
+                                 names={"U1": ("Ada", "Lovelace")})
+    assert csv_text.encode("utf-8") == EXPECTED_CSV
+
+
+def test_an_empty_month_is_just_the_header(session_factory):
+    acme = add_engagement(session_factory)
+    with transaction(session_factory) as session:
+        month = exports.month_entries(session, engagement=acme, month=NOVEMBER, include_deleted=True)
+    assert exports.hours_csv(month, engagement=acme, names={}) == (
+        "Date,Client,Project,Task,Notes,Hours,First name,Last name\r\n")
+
+
+def test_month_entries_keep_to_the_month_and_the_engagement(session_factory):
+    acme, deleted = seed(session_factory)
+    other = add_engagement(session_factory, name="other", channel="C2")
+    log(session_factory, other, "1h review 2026-11-10 other client")
+
+    live = entries(session_factory, acme, include_deleted=False)
+    everything = entries(session_factory, acme, include_deleted=True)
+
+    assert [e.work_date.day for e in live] == [2, 3, 4, 5]
+    assert [e.work_date.day for e in everything] == [2, 3, 4, 5, 6]
+    assert everything[-1].id == deleted
+    with transaction(session_factory) as session:
+        for month, days in ((date(2026, 10, 15), [date(2026, 10, 31)]), (date(2026, 12, 1), [date(2026, 12, 1)])):
+            found = exports.month_entries(session, engagement=acme, month=month, include_deleted=True)
+            assert [e.work_date for e in found] == days
+
+
+def test_hours_json_is_the_audit_trail_deleted_entries_included(session_factory):
+    acme, deleted = seed(session_factory)
+    records = json.loads(exports.hours_json(entries(session_factory, acme, include_deleted=True), engagement=acme))
+
+    assert [r["work_date"] for r in records] == ["2026-11-02", "2026-11-03", "2026-11-04", "2026-11-05",
+                                                  "2026-11-06"]
+    first = records[0]
+    assert {k: first[k] for k in ("work_date", "minutes", "category", "note", "user_id", "hours", "source")} == {
+        "work_date": "2026-11-02", "minutes": 90, "category": "architecture", "note": "queue, design",
+        "user_id": "U1", "hours": 1.5, "source": "command"}
+    assert first["deleted_at"] is None and first["edited_at"] is None and first["created_at"]
+    assert records[1]["hours"] == 0.33 and records[1]["category"] == "review"
+
+    [gone] = [r for r in records if r["id"] == deleted]
+    assert gone["deleted_at"] is not None and gone["deleted_by"] == "U1"
+    assert (gone["minutes"], gone["category"], gone["note"]) == (120, "roadmap", "logged twice")
+    assert sum(1 for r in records if r["deleted_at"] is None) == 4
+
+
+def test_hours_json_shows_edits(session_factory):
+    acme = add_engagement(session_factory)
+    entry = log(session_factory, acme, "1h review 2026-11-02")
+    with transaction(session_factory) as session:
+        timelog.edit_entry(session, entry_id=entry, user_id="U1", today=LATER,
+                           request=LogtimeRequest(90, "architecture", date(2026, 11, 2), "fixed"))
+    [record] = json.loads(exports.hours_json(entries(session_factory, acme, include_deleted=True), engagement=acme))
+    assert record["edited_at"] is not None
+    assert (record["minutes"], record["hours"], record["category"], record["note"]) == (90, 1.5, "architecture",
+                                                                                        "fixed")
+
+
+def test_a_slack_token_in_a_note_is_redacted_in_both_exports(session_factory):
+    acme, _ = seed(session_factory)
+    month = entries(session_factory, acme, include_deleted=True)
+    csv_text = exports.hours_csv(month, engagement=acme, names={})
+    json_text = exports.hours_json(month, engagement=acme)
+    for text in (csv_text, json_text):
+        assert TOKEN not in text and "1234567890-abcdefghij" not in text
+        assert "pasted [redacted] by mistake" in text
+
+
+@pytest.mark.parametrize(("minutes", "hours"), [
+    (90, "1.5"), (20, "0.33"), (60, "1"), (45, "0.75"), (100, "1.67"), (1, "0.02"), (720, "12"), (600, "10"),
+])
+def test_decimal_hours(minutes, hours):
+    assert exports.decimal_hours(minutes) == hours
+
+
+def test_parse_month_accepts_yyyy_mm():
+    assert exports.parse_month("2026-11") == date(2026, 11, 1)
+    assert exports.parse_month(" 2027-01 ") == date(2027, 1, 1)
+
+
+@pytest.mark.parametrize("text", ["2026-13", "2026-1", "nov", "2026-00", "", "2026-11-01", "26-11", "2026/11",
+                                  "november 2026"])
+def test_parse_month_refuses_anything_else(text):
+    with pytest.raises(ValueError) as refused:
+        exports.parse_month(text)
+    assert "YYYY-MM" in str(refused.value)
