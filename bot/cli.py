@@ -21,7 +21,7 @@ logger = logging.getLogger("ctobot")
 
 
 EXPORT_KINDS = ("hours", "questions", "reviews", "decisions", "risks", "adr", "handover")
-BUILT_EXPORTS = ("hours",)
+BUILT_EXPORTS = ("hours", "questions", "reviews")
 
 
 class CliError(Exception):
@@ -386,12 +386,19 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
                        f"(available: {', '.join(BUILT_EXPORTS)})")
     fmt = args.format or "csv"
     if fmt not in ("csv", "json"):
-        raise CliError("hours export as csv (Harvest's import columns) or json")
+        raise CliError(f"{args.kind} export as csv or json")
     ensure_schema(settings, migrate=False)
     engine = make_engine(settings.database_url)
     try:
         with transaction(make_session_factory(engine)) as session:
             engagement = engagements.get_by_name(session, name=args.client, team_id=args.team)
+            if args.kind in ("questions", "reviews"):
+                fields = exports.QUESTION_FIELDS if args.kind == "questions" else exports.REVIEW_FIELDS
+                records = (exports.questions_records if args.kind == "questions" else exports.reviews_records)(
+                    session, engagement=engagement)
+                output = exports.records_json(records) if fmt == "json" else exports.records_csv(records, fields)
+                _write(output, args.out)
+                return 0
             if args.month:
                 try:
                     month = exports.parse_month(args.month)

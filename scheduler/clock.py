@@ -39,7 +39,10 @@ def default_jobs() -> list[EngagementJob]:
     """Every kind of per-engagement work the clock runs."""
     from scheduler import jobs
 
-    return [EngagementJob(kind="budget-alerts", trigger=jobs.hourly, run=jobs.run_budget_alerts)]
+    return [
+        EngagementJob(kind="budget-alerts", trigger=jobs.hourly, run=jobs.run_budget_alerts),
+        EngagementJob(kind="question-reminders", trigger=jobs.every_five_minutes, run=jobs.run_question_reminders),
+    ]
 
 
 def build_scheduler(deps: Deps, *, blocking: bool, jobs: list[EngagementJob] | None = None) -> BaseScheduler:

@@ -12,7 +12,9 @@ from apscheduler.triggers.cron import CronTrigger
 from bot.db import transaction
 from bot.deps import Deps
 from bot.models import Engagement, utcnow
-from bot.services import alerts, runs
+from bot.services import alerts, capture, runs
+from bot.services.business_hours import add_business_hours
+from bot.slack.capture_blocks import reminder_text
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +54,44 @@ def run_budget_alerts(deps: Deps, engagement_id: int) -> int:
                     runs.mark_posted(session, run=claimed, channel_id=None, message_ts=message_ts)
         sent += 1
     return sent
+
+
+REMINDER_SHARE = 0.75
+
+
+def run_question_reminders(deps: Deps, engagement_id: int) -> int:
+    """DM the CTO users once per open question that has used 75 % of its first-response target."""
+    now = utcnow()
+    with transaction(deps.session_factory) as session:
+        engagement = session.get(Engagement, engagement_id)
+        if engagement is None or engagement.uninstalled_at is not None:
+            return 0
+        target = engagement.response_target_hours * REMINDER_SHARE
+        due = [q for q in capture.open_questions(session, engagement_id=engagement_id)
+               if q.reminded_at is None and add_business_hours(engagement, q.asked_at, target) <= now]
+        team_id, ctos = engagement.team_id, list(engagement.cto_user_ids)
+    client = deps.slack_client(team_id) if due else None
+    if due and client is None:
+        logger.warning("no Slack token for workspace %s; %d reminders not sent", team_id or "?", len(due))
+        return 0
+    sent = 0
+    for question in due:
+        with transaction(deps.session_factory) as session:
+            if not capture.claim_reminder(session, question_id=question.id, now=now):  # type: ignore[arg-type]
+                continue
+            text = reminder_text(question, engagement=engagement, now=now)
+        for user_id in ctos:
+            try:
+                client.chat_postMessage(channel=user_id, text=text)  # type: ignore[union-attr]
+            except Exception:
+                logger.exception("reminder for question %s to %s failed", question.id, user_id)
+        sent += 1
+    return sent
+
+
+def every_five_minutes(engagement: Engagement, zone: ZoneInfo) -> CronTrigger:
+    """Every five minutes."""
+    return CronTrigger(minute="*/5", timezone=zone)
 
 
 def hourly(engagement: Engagement, zone: ZoneInfo) -> CronTrigger:

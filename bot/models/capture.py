@@ -46,7 +46,8 @@ class ReviewRequest(SQLModel, table=True):
     __tablename__ = "review_request"
     __table_args__ = (
         UniqueConstraint("engagement_id", "url", name="uq_review_request_url"),
-        UniqueConstraint("engagement_id", "channel_id", "message_ts", name="uq_review_request_message"),
+        # One message may carry several pull requests, so the message is an index here, not a key.
+        Index("ix_review_request_message", "engagement_id", "channel_id", "message_ts"),
         Index("ix_review_request_engagement_requested", "engagement_id", "requested_at"),
     )
 

@@ -9,9 +9,9 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from bot.models import Engagement, TimeEntry
+from bot.models import Engagement, Question, ReviewRequest, TimeEntry
 from bot.redact import redact
 from bot.services.categories import mode_of
 from bot.services.retainer import month_end, month_start
@@ -73,3 +73,51 @@ def hours_records(entries: list[TimeEntry], *, engagement: Engagement) -> list[d
 def hours_json(entries: list[TimeEntry], *, engagement: Engagement) -> str:
     """The JSON export: a list of objects, pretty-printed, newline-terminated."""
     return json.dumps(hours_records(entries, engagement=engagement), indent=2, ensure_ascii=False) + "\n"
+
+
+QUESTION_FIELDS = ("id", "engagement", "channel_id", "message_ts", "thread_ts", "asker_user_id", "text", "asked_at",
+                   "first_response_at", "first_response_by", "resolved_at", "status", "source", "permalink",
+                   "deleted_at")
+REVIEW_FIELDS = ("id", "engagement", "channel_id", "message_ts", "requester_user_id", "url", "note", "status",
+                 "source", "requested_at", "first_response_at", "first_response_by", "completed_at", "permalink",
+                 "deleted_at")
+
+
+def _records(rows: list[Any], fields: tuple[str, ...], engagement: Engagement) -> list[dict[str, Any]]:
+    out = []
+    for row in rows:
+        record: dict[str, Any] = {}
+        for name in fields:
+            value = engagement.name if name == "engagement" else getattr(row, name)
+            record[name] = value.isoformat() if isinstance(value, (datetime, date)) else value
+        out.append(record)
+    return out
+
+
+def questions_records(session: Session, *, engagement: Engagement) -> list[dict[str, Any]]:
+    """Every question of the engagement, oldest first (deleted ones marked, their text gone)."""
+    rows = session.exec(select(Question).where(Question.engagement_id == engagement.id)
+                        .order_by(Question.asked_at, Question.id)).all()
+    return _records(list(rows), QUESTION_FIELDS, engagement)
+
+
+def reviews_records(session: Session, *, engagement: Engagement) -> list[dict[str, Any]]:
+    """Every review request of the engagement, oldest first."""
+    rows = session.exec(select(ReviewRequest).where(ReviewRequest.engagement_id == engagement.id)
+                        .order_by(ReviewRequest.requested_at, ReviewRequest.id)).all()
+    return _records(list(rows), REVIEW_FIELDS, engagement)
+
+
+def records_csv(records: list[dict[str, Any]], fields: tuple[str, ...]) -> str:
+    """Records as CSV with a header of `fields`."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(fields))
+    writer.writeheader()
+    for record in records:
+        writer.writerow({key: "" if value is None else value for key, value in record.items()})
+    return out.getvalue()
+
+
+def records_json(records: list[dict[str, Any]]) -> str:
+    """Records as pretty JSON, newline-terminated."""
+    return json.dumps(records, indent=2, ensure_ascii=False) + "\n"

@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from bot.db.unique import insert_once
 from bot.models import DigestRun, utcnow
 
 
 def claim_run(session: Session, *, engagement_id: int, kind: str, period: str, claimed_by: str) -> DigestRun | None:
     """Claim (engagement, kind, period); None when another process already holds the claim."""
     run = DigestRun(engagement_id=engagement_id, kind=kind, period=period, claimed_by=claimed_by[:100])
-    savepoint = session.begin_nested()
-    try:
-        session.add(run)
-        session.flush()
-    except IntegrityError:
-        savepoint.rollback()
-        return None
-    savepoint.commit()
-    return run
+    return run if insert_once(session, run) else None
 
 
 def mark_posted(session: Session, *, run: DigestRun, channel_id: str | None, message_ts: str | None) -> DigestRun:

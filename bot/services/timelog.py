@@ -10,8 +10,8 @@ from sqlmodel import Session, col, select
 
 from bot.errors import InvalidInput, NotFound
 from bot.models import Engagement, TimeEntry, utcnow
-from bot.services.engagements import require_cto
 from bot.redact import redact
+from bot.services.engagements import require_cto
 from bot.services.logtime_parser import LogtimeRequest, check_minutes, check_work_date, resolve_or_refuse
 
 MAX_NOTE_CHARS = 2000

@@ -209,23 +209,6 @@ SETUP_FIELD_BLOCKS = {
 }
 
 
-def home_view(statuses: list[EngagementStatus], summaries: dict[int, MonthSummary] | None = None) -> dict[str, Any]:
-    """App Home: the caller's engagements as CTO, or a short introduction."""
-    home_blocks: Blocks = [{"type": "header", "text": {"type": "plain_text", "text": "ctobot"}}]
-    if not statuses:
-        home_blocks.append(section(
-            "I keep your fractional CTO's time, questions and decisions in your client channel. "
-            "Ask questions there; `/cto help` lists the commands."))
-    for status in statuses[:45]:
-        e = status.engagement
-        channels = ", ".join(f"<#{c}>" for c in status.channels) or "no channel"
-        summary = (summaries or {}).get(e.id)  # type: ignore[arg-type]
-        hours_line = f"\n{month_line(summary, e)}" if summary else ""
-        home_blocks.append(section(f"*{e.display_name}* · {e.tier} tier · {band_text(e)}\n"
-                                   f"Month {status.month_number} · {e.timezone} · {channels}{hours_line}"))
-    return {"type": "home", "blocks": home_blocks[:50]}
-
-
 def hours(value: float) -> str:
     """`12.5 h`."""
     return f"{value:.1f}".rstrip("0").rstrip(".") + " h"

@@ -26,7 +26,8 @@ CATALOGUE: dict[str, CommandHelp] = {
             (
                 "`/cto help` — this list",
                 "`/cto setup` — link this channel to a client engagement (CTO only)",
-                "`/cto status` — the engagement's client, tier and hours band",
+                "`/cto status` — the engagement's client, tier, hours band and month to date",
+                "`/cto questions` — open questions, oldest first, with how long each has waited",
             ),
         ),
         CommandHelp(
@@ -54,8 +55,10 @@ CATALOGUE: dict[str, CommandHelp] = {
         CommandHelp(
             ids.CMD_REVIEW,
             "Ask the CTO to review a pull request.",
-            ("`/review <PR URL> [note]`", "`/review list`"),
-            available=False,
+            ("`/review <PR URL> [note]` — GitHub, GitLab, Bitbucket or Azure DevOps",
+             "`/review list` — open requests, oldest first",
+             "Links posted in the channel are recorded too. From the CTO: 👀 in review, 🔁 changes requested, "
+             "✅ approved."),
         ),
         CommandHelp(
             ids.CMD_ARTIFACT,
@@ -72,4 +75,4 @@ CATALOGUE: dict[str, CommandHelp] = {
     )
 }
 
-CTO_PLANNED_SUBCOMMANDS = ("questions", "digest", "handover")
+CTO_PLANNED_SUBCOMMANDS = ("digest", "handover")

@@ -5,11 +5,12 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from handlers.commands import cto, logtime, not_yet
+from handlers.commands import cto, logtime, not_yet, review
 
 
 def register(app: App, deps: Deps) -> None:
     """Register every slash command."""
     cto.register(app, deps)
     logtime.register(app, deps)
+    review.register(app, deps)
     not_yet.register(app, deps)

@@ -14,8 +14,8 @@ from bot.db import transaction
 from bot.deps import Deps
 from bot.errors import InvalidInput, NotAllowed
 from bot.models import utcnow
-from bot.services import engagements, retainer
-from bot.slack import blocks, ids
+from bot.services import capture, engagements, retainer
+from bot.slack import blocks, capture_blocks, ids
 from bot.slack.help import CTO_PLANNED_SUBCOMMANDS
 from handlers.context import team_of
 from handlers.errors import user_errors
@@ -39,6 +39,8 @@ def register(app: App, deps: Deps) -> None:
             open_setup(ack=ack, command=command, body=body, client=client, context=context, deps=deps)
         elif sub == "status":
             ack(**status_reply(command=command, body=body, context=context, deps=deps))
+        elif sub == "questions":
+            ack(**questions_reply(command=command, body=body, context=context, deps=deps))
         elif sub in CTO_PLANNED_SUBCOMMANDS:
             ack(text=f"`/cto {sub}` isn't available in this version of ctobot yet.")
         else:
@@ -54,6 +56,17 @@ def status_reply(*, command: dict[str, Any], body: dict[str, Any], context: Bolt
         today = utcnow().astimezone(ZoneInfo(engagement.timezone)).date()
         summary = retainer.month_summary(session, engagement=engagement, month=today, today=today)
         text, message_blocks = blocks.status_message(status, summary)
+    return {"text": text, "blocks": message_blocks}
+
+
+def questions_reply(*, command: dict[str, Any], body: dict[str, Any], context: BoltContext,
+                    deps: Deps) -> dict[str, Any]:
+    """`/cto questions`: the channel's engagement's open questions, oldest first."""
+    with transaction(deps.session_factory) as session:
+        engagement = engagements.require_engagement(
+            session, team_id=team_of(context, body), channel_id=command["channel_id"])
+        questions = capture.open_questions(session, engagement_id=engagement.id)  # type: ignore[arg-type]
+        text, message_blocks = capture_blocks.questions_message(questions, engagement=engagement, now=utcnow())
     return {"text": text, "blocks": message_blocks}
 
 

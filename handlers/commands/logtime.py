@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -40,57 +42,57 @@ def register(app: App, deps: Deps) -> None:
         words = (command.get("text") or "").split()
         user_id = command["user_id"]
         team_id = team_of(context, body)
+        modal: dict[str, Any] | None = None
+        after: Callable[[], Any] | None = None
+        # Every reply is sent after the transaction commits: the record is durable before Slack's 200.
         with transaction(deps.session_factory) as session:
             engagement, words = _engagement_and_words(session, deps, command, team_id, words)
             sub = words[0].lower() if words else ""
             if sub == "help":
-                ack(text=blocks.command_usage(ids.CMD_LOGTIME))
-                return
-            if not words and engagement is None:
-                modal = _modal(session, deps, client, team_id=team_id, user_id=user_id, selected=None,
-                               channel_id=None)
+                reply: dict[str, Any] = {"text": blocks.command_usage(ids.CMD_LOGTIME)}
             elif not words:
-                engagements.require_cto(engagement, user_id, to="log time")
+                if engagement is not None:
+                    engagements.require_cto(engagement, user_id, to="log time")
                 modal = _modal(session, deps, client, team_id=team_id, user_id=user_id, selected=engagement,
-                               channel_id=command["channel_id"])
+                               channel_id=command["channel_id"] if engagement else None)
+                reply = {}
             elif sub == "undo":
                 entry = timelog.undo_last(session, user_id=user_id, engagement=engagement)
                 owner = session.get(Engagement, entry.engagement_id)
-                ack(text=f"Removed {timelog_blocks.format_minutes(entry.minutes)} of {entry.category} on "
-                         f"{entry.work_date.isoformat()} from {owner.display_name}. "  # type: ignore[union-attr]
-                         "It stays in the export's audit trail.")
-                return
+                reply = {"text": f"Removed {timelog_blocks.format_minutes(entry.minutes)} of {entry.category} on "
+                                 f"{entry.work_date.isoformat()} from {owner.display_name}. "  # type: ignore[union-attr]
+                                 "It stays in the export's audit trail."}
             else:
                 engagement = _require(engagement)
+                today = user_today(deps, client, user_id, engagement)
                 if sub == "list":
                     engagements.require_cto(engagement, user_id, to="see its time entries")
-                    today = user_today(deps, client, user_id, engagement)
                     entries = timelog.week_entries(session, engagement_id=engagement.id, today=today)  # type: ignore[arg-type]
                     summary = retainer.month_summary(session, engagement=engagement, month=today, today=today)
                     text, message_blocks = timelog_blocks.week_message(entries, engagement=engagement,
                                                                        summary=summary, today=today)
-                    ack(text=text, blocks=message_blocks)
-                    return
-                if sub == "export":
+                    reply = {"text": text, "blocks": message_blocks}
+                elif sub == "export":
                     engagements.require_cto(engagement, user_id, to="export its hours")
-                    month = _month_arg(words[1:], default=user_today(deps, client, user_id, engagement))
-                    deps.background.submit(send_month_csv, deps, client, engagement_id=engagement.id,
-                                           month=month, user_id=user_id)
-                    ack(text=f"Preparing {engagement.display_name}'s hours for {month:%B %Y} as a Harvest CSV; "
-                             "I'll send it to you in a direct message.")
-                    return
-                today = user_today(deps, client, user_id, engagement)
-                request = parse_logtime(" ".join(words), today=today)
-                logged = timelog.log_time(session, engagement=engagement, user_id=user_id, request=request,
-                                          today=today, source="command")
-                summary = retainer.month_summary(session, engagement=engagement, month=today, today=today)
-                text, message_blocks = timelog_blocks.logged_message(logged.entry, engagement=engagement,
-                                                                     summary=summary, today=today)
-                ack(text=text, blocks=message_blocks)
-                deps.background.submit(check_budget, deps, engagement.id)
-                return
-        ack()
-        client.views_open(trigger_id=command["trigger_id"], view=modal)
+                    month = _month_arg(words[1:], default=today)
+                    after = partial(send_month_csv, deps, client, engagement_id=engagement.id, month=month,
+                                    user_id=user_id)
+                    reply = {"text": f"Preparing {engagement.display_name}'s hours for {month:%B %Y} as a Harvest "
+                                     "CSV; I'll send it to you in a direct message."}
+                else:
+                    request = parse_logtime(" ".join(words), today=today)
+                    logged = timelog.log_time(session, engagement=engagement, user_id=user_id, request=request,
+                                              today=today, source="command")
+                    summary = retainer.month_summary(session, engagement=engagement, month=today, today=today)
+                    text, message_blocks = timelog_blocks.logged_message(logged.entry, engagement=engagement,
+                                                                         summary=summary, today=today)
+                    reply = {"text": text, "blocks": message_blocks}
+                    after = partial(check_budget, deps, engagement.id)
+        ack(**reply)
+        if after is not None:
+            deps.background.submit(after)
+        if modal is not None:
+            client.views_open(trigger_id=command["trigger_id"], view=modal)
 
 
 def check_budget(deps: Deps, engagement_id: int) -> None:

@@ -1,4 +1,4 @@
-"""The App Home tab: a CTO sees their engagements; anyone else sees how to reach the CTO."""
+"""The App Home tab: a CTO sees all their engagements; anyone else only those of channels they are in."""
 
 from __future__ import annotations
 
@@ -12,31 +12,60 @@ from slack_sdk import WebClient
 from bot.db import transaction
 from bot.deps import Deps
 from bot.models import utcnow
-from bot.services import engagements, retainer
-from bot.slack import blocks
+from bot.services import capture, engagements, retainer
+from bot.services.business_hours import business_hours_between
+from bot.slack.home_blocks import HomeCard, home_view
 from handlers.context import team_of
 
 logger = logging.getLogger(__name__)
 
 
 def register(app: App, deps: Deps) -> None:
-    """Publish the home view when a user opens it."""
+    """Publish the home view when a user opens it (built off the listener pool: it calls Slack)."""
 
     @app.event("app_home_opened")
     def home_opened(event: dict[str, Any], body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
         if event.get("tab") != "home":
             return
-        user_id = event["user"]
-        with transaction(deps.session_factory) as session:
-            mine = [
-                (e, engagements.engagement_status(session, engagement=e))
-                for e in engagements.list_engagements(session, team_id=team_of(context, body))
-                if engagements.is_cto(e, user_id)
-            ]
-            summaries = {}
-            for engagement, _ in mine:
-                today = utcnow().astimezone(ZoneInfo(engagement.timezone)).date()
-                summaries[engagement.id] = retainer.month_summary(session, engagement=engagement, month=today,
-                                                                  today=today)
-            view = blocks.home_view([status for _, status in mine], summaries)
-        client.views_publish(user_id=user_id, view=view)
+        deps.background.submit(publish_home, deps, client, team_id=team_of(context, body), user_id=event["user"])
+
+
+def channel_members(client: WebClient, channel_id: str) -> set[str]:
+    """Everyone in the channel (paginated); empty when Slack will not say."""
+    members: set[str] = set()
+    cursor = None
+    try:
+        for _ in range(50):
+            page = client.conversations_members(channel=channel_id, limit=1000, cursor=cursor)
+            members.update(page.get("members") or [])
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                break
+    except Exception as exc:
+        logger.info("conversations.members for %s failed (%s)", channel_id, type(exc).__name__)
+    return members
+
+
+def publish_home(deps: Deps, client: WebClient, *, team_id: str, user_id: str) -> None:
+    """Build and publish `user_id`'s Home tab."""
+    now = utcnow()
+    with transaction(deps.session_factory) as session:
+        active = engagements.list_engagements(session, team_id=team_id)
+        links = {e.id: [link.channel_id for link in engagements.channels_of(session, engagement_id=e.id)]  # type: ignore[arg-type]
+                 for e in active}
+    mine = {e.id for e in active if engagements.is_cto(e, user_id)}
+    visible = [e for e in active if e.id in mine or any(user_id in channel_members(client, c) for c in links[e.id])]
+    cards = []
+    with transaction(deps.session_factory) as session:
+        for engagement in visible:
+            questions = capture.open_questions(session, engagement_id=engagement.id)  # type: ignore[arg-type]
+            today = now.astimezone(ZoneInfo(engagement.timezone)).date()
+            summary = (retainer.month_summary(session, engagement=engagement, month=today, today=today)
+                       if engagement.id in mine else None)
+            overdue = sum(1 for q in questions
+                          if business_hours_between(engagement, q.asked_at, now) >= engagement.response_target_hours)
+            cards.append(HomeCard(status=engagements.engagement_status(session, engagement=engagement),
+                                  summary=summary, questions=questions,
+                                  reviews=capture.open_reviews(session, engagement_id=engagement.id),  # type: ignore[arg-type]
+                                  overdue=overdue))
+    client.views_publish(user_id=user_id, view=home_view(cards, now=now, is_cto=bool(mine)))

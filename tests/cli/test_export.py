@@ -73,3 +73,27 @@ def test_bad_requests_exit_2_with_a_message(tmp_path, database_url, session_fact
     assert month.returncode == 2 and "YYYY-MM" in month.stderr
     later = ctobot("export", "decisions", "--client", "acme", cwd=tmp_path, DATABASE_URL=database_url)
     assert later.returncode == 2 and "not available" in later.stderr
+
+
+def test_questions_and_reviews_export_as_json_and_csv(tmp_path, database_url, session_factory):
+    from bot.services import capture
+    from bot.services.capture import SlackMessage
+
+    acme = add_engagement(session_factory, name="acme", channel="C1", ctos=("U1",))
+    with transaction(session_factory) as session:
+        capture.capture_message(session, engagement=acme, bot_user_id="U_BOT", message=SlackMessage(
+            channel_id="C1", ts="1795168800.000100", user_id="U2",
+            text="Should we use Kafka? https://github.com/acme/api/pull/142"))
+        capture.capture_message(session, engagement=acme, bot_user_id="U_BOT", message=SlackMessage(
+            channel_id="C1", ts="1795172400.000200", user_id="U1", text="No.", thread_ts="1795168800.000100"))
+    questions = ctobot("export", "questions", "--client", "acme", "--format", "json", cwd=tmp_path,
+                       DATABASE_URL=database_url)
+    assert questions.returncode == 0, questions.stderr
+    [question] = json.loads(questions.stdout)
+    assert question["status"] == "answered" and question["asked_at"].startswith("2026-11-20T10:00:00")
+    assert question["first_response_at"].startswith("2026-11-20T11:00:00") and question["first_response_by"] == "U1"
+    reviews = ctobot("export", "reviews", "--client", "acme", cwd=tmp_path, DATABASE_URL=database_url)
+    assert reviews.returncode == 0, reviews.stderr
+    header, row = reviews.stdout.splitlines()
+    assert header.startswith("id,engagement,channel_id,message_ts,requester_user_id,url,note,status")
+    assert "https://github.com/acme/api/pull/142" in row and ",requested," in row

@@ -1,0 +1,142 @@
+"""Capture runs as middleware so the record is committed before Slack gets its 200; slow follow-ups
+(permalinks, fetching a reacted-to message's text) go to the background pool afterwards."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+
+from bot.db import transaction
+from bot.deps import Deps
+from bot.models import Question, ReviewRequest
+from bot.services import capture, engagements
+from bot.services.capture import Captured, SlackMessage, ts_to_datetime
+from handlers.context import team_of
+
+logger = logging.getLogger(__name__)
+
+CAPTURED_EVENTS = ("message", "app_mention", "reaction_added")
+PLAIN_SUBTYPES = (None, "thread_broadcast", "file_share", "me_message")
+
+
+def _message(event: dict[str, Any], channel_id: str) -> SlackMessage | None:
+    """A human's message, or None for bots, system messages and anything without an author."""
+    if event.get("bot_id") or event.get("subtype") == "bot_message" or not event.get("user") or not event.get("ts"):
+        return None
+    return SlackMessage(channel_id=channel_id, ts=str(event["ts"]), user_id=str(event["user"]),
+                        text=str(event.get("text") or ""),
+                        thread_ts=str(event["thread_ts"]) if event.get("thread_ts") else None)
+
+
+def record_event(deps: Deps, event: dict[str, Any], *, team_id: str, bot_user_id: str | None) -> Captured | None:
+    """Commit what the event means for its channel's engagement; None when it means nothing."""
+    kind = event.get("type")
+    if kind == "reaction_added":
+        item = event.get("item") or {}
+        channel_id, ts = item.get("channel"), item.get("ts")
+    else:
+        channel_id, ts = event.get("channel"), event.get("ts")
+    if not isinstance(channel_id, str) or not channel_id or event.get("channel_type") == "im":
+        return None
+    with transaction(deps.session_factory) as session:
+        engagement = engagements.engagement_for_channel(session, team_id=team_id, channel_id=channel_id)
+        if engagement is None or engagement.uninstalled_at is not None:
+            return None
+        subtype = event.get("subtype")
+        if kind == "reaction_added":
+            if (event.get("item") or {}).get("type") != "message" or not ts or not event.get("user"):
+                return None
+            return capture.reaction_added(
+                session, engagement=engagement, channel_id=channel_id, ts=str(ts), reaction=str(event.get("reaction")),
+                user_id=str(event["user"]), item_user_id=event.get("item_user"),
+                at=ts_to_datetime(str(event.get("event_ts") or "")))
+        if kind == "message" and subtype == "message_deleted":
+            capture.message_deleted(session, engagement=engagement, channel_id=channel_id,
+                                    ts=str(event.get("deleted_ts") or ""))
+            return None
+        if kind == "message" and subtype == "message_changed":
+            message = _message(event.get("message") or {}, channel_id)
+            if message is None:
+                return None
+            return capture.message_edited(session, engagement=engagement, message=message, bot_user_id=bot_user_id)
+        if subtype not in PLAIN_SUBTYPES:
+            return None
+        message = _message(event, channel_id)
+        if message is None:
+            return None
+        return capture.capture_message(session, engagement=engagement, message=message, bot_user_id=bot_user_id,
+                                       mentions_bot=kind == "app_mention")
+
+
+def fill_in(deps: Deps, client: WebClient, questions: list[tuple[int, str, str, bool]],
+            reviews: list[tuple[int, str, str]]) -> None:
+    """Permalinks for new records, and the text of messages tracked by a reaction."""
+    for question_id, channel_id, ts, needs_text in questions:
+        if needs_text:
+            text = _message_text(client, channel_id, ts)
+            if text:
+                with transaction(deps.session_factory) as session:
+                    capture.set_question_text(session, question_id=question_id, text=text)
+        _store_permalink(deps, client, Question, question_id, channel_id, ts)
+    for review_id, channel_id, ts in reviews:
+        _store_permalink(deps, client, ReviewRequest, review_id, channel_id, ts)
+
+
+def _message_text(client: WebClient, channel_id: str, ts: str) -> str | None:
+    try:
+        replies = client.conversations_replies(channel=channel_id, ts=ts, limit=50, inclusive=True)
+    except Exception as exc:
+        logger.info("could not fetch message %s in %s (%s)", ts, channel_id, type(exc).__name__)
+        return None
+    for message in replies.get("messages") or []:
+        if message.get("ts") == ts:
+            return message.get("text")
+    return None
+
+
+def _store_permalink(deps: Deps, client: WebClient, record: Any, record_id: int, channel_id: str, ts: str) -> None:
+    try:
+        permalink = client.chat_getPermalink(channel=channel_id, message_ts=ts)["permalink"]
+    except Exception as exc:
+        logger.info("no permalink for %s in %s (%s)", ts, channel_id, type(exc).__name__)
+        return
+    with transaction(deps.session_factory) as session:
+        capture.set_permalink(session, record=record, record_id=record_id, permalink=permalink)
+
+
+def capture_middleware(deps: Deps) -> Callable[..., Any]:
+    """A Bolt middleware recording messages and reactions in linked channels before the ack."""
+
+    def capture_before_ack(body: dict[str, Any], context: BoltContext, next: Callable[[], Any]) -> Any:  # noqa: A002
+        event = body.get("event") if body.get("type") == "event_callback" else None
+        if isinstance(event, dict) and event.get("type") in CAPTURED_EVENTS:
+            captured = record_event(deps, event, team_id=team_of(context, body), bot_user_id=context.bot_user_id)
+            if captured is not None and captured.new_records and context.client is not None:
+                questions = [(q.id, q.channel_id, q.message_ts, not q.text) for q in captured.questions
+                             if not q.permalink]
+                reviews = [(r.id, r.channel_id, r.message_ts) for r in captured.reviews if r.message_ts]
+                deps.background.submit(fill_in, deps, context.client, questions, reviews)
+        return next()
+
+    return capture_before_ack
+
+
+def register(app: App, deps: Deps) -> None:
+    """Record before the ack; the listeners below only exist so that Slack gets its 200."""
+    app.middleware(capture_middleware(deps))
+
+    @app.event("message")
+    def message_received() -> None:
+        return None
+
+    @app.event("app_mention")
+    def app_mentioned() -> None:
+        return None
+
+    @app.event("reaction_added")
+    def reaction_added() -> None:
+        return None
