@@ -21,7 +21,7 @@ logger = logging.getLogger("ctobot")
 
 
 EXPORT_KINDS = ("hours", "questions", "reviews", "decisions", "risks", "adr", "handover")
-BUILT_EXPORTS = ("hours", "questions", "reviews")
+BUILT_EXPORTS = ("hours", "questions", "reviews", "risks")
 
 
 class CliError(Exception):
@@ -374,6 +374,14 @@ def cmd_client_list(settings: Settings, args: argparse.Namespace) -> int:
 # --- exports ----------------------------------------------------------------------------------------------
 
 
+def _record_exports() -> dict[str, tuple[tuple[str, ...], Any]]:
+    from bot.services import exports
+
+    return {"questions": (exports.QUESTION_FIELDS, exports.questions_records),
+            "reviews": (exports.REVIEW_FIELDS, exports.reviews_records),
+            "risks": (exports.RISK_FIELDS, exports.risks_records)}
+
+
 def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfo
 
@@ -381,6 +389,7 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     from bot.models import utcnow
     from bot.services import engagements, exports
 
+    record_exports = _record_exports()
     if args.kind not in BUILT_EXPORTS:
         raise CliError(f"`export {args.kind}` is not available in this version of ctobot yet "
                        f"(available: {', '.join(BUILT_EXPORTS)})")
@@ -392,10 +401,9 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     try:
         with transaction(make_session_factory(engine)) as session:
             engagement = engagements.get_by_name(session, name=args.client, team_id=args.team)
-            if args.kind in ("questions", "reviews"):
-                fields = exports.QUESTION_FIELDS if args.kind == "questions" else exports.REVIEW_FIELDS
-                records = (exports.questions_records if args.kind == "questions" else exports.reviews_records)(
-                    session, engagement=engagement)
+            if args.kind in record_exports:
+                fields, build = record_exports[args.kind]
+                records = build(session, engagement=engagement)
                 output = exports.records_json(records) if fmt == "json" else exports.records_csv(records, fields)
                 _write(output, args.out)
                 return 0

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from bot.models import Engagement, Question, ReviewRequest, TimeEntry
+from bot.models import Engagement, Question, ReviewRequest, Risk, TimeEntry
 from bot.redact import redact
 from bot.services.categories import mode_of
 from bot.services.retainer import month_end, month_start
@@ -121,3 +121,13 @@ def records_csv(records: list[dict[str, Any]], fields: tuple[str, ...]) -> str:
 def records_json(records: list[dict[str, Any]]) -> str:
     """Records as pretty JSON, newline-terminated."""
     return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+
+
+RISK_FIELDS = ("number", "engagement", "title", "severity", "mitigation", "owner", "status", "opened_by", "opened_at",
+               "closed_at", "close_note")
+
+
+def risks_records(session: Session, *, engagement: Engagement) -> list[dict[str, Any]]:
+    """The whole risk register, by number."""
+    rows = session.exec(select(Risk).where(Risk.engagement_id == engagement.id).order_by(Risk.number)).all()
+    return _records(list(rows), RISK_FIELDS, engagement)

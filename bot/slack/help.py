@@ -63,14 +63,17 @@ CATALOGUE: dict[str, CommandHelp] = {
         CommandHelp(
             ids.CMD_ARTIFACT,
             "The engagement's deliverables and their due dates.",
-            ("`/artifact`", "`/artifact done <kind> [link]` · `/artifact skip <kind> <reason>`"),
-            available=False,
+            ("`/artifact` — the schedule: due dates from the start, delivered, overdue",
+             "`/artifact done <kind> [link]` · `/artifact skip <kind> <reason>` (CTO)",
+             "Kinds: technical-audit, immediate-risks, ninety-day-plan (month 1); roadmap, adrs, review-norms, "
+             "hiring-kit (month 2); roadmap-progress, skills-assessment, risk-register, next-phase-recommendation "
+             "(month 3); handover (at the end)."),
         ),
         CommandHelp(
             ids.CMD_RISK,
             "The risk register.",
-            ("`/risk`", "`/risk add <title> [high|medium|low]` · `/risk close N [note]`"),
-            available=False,
+            ("`/risk` — open risks, highest first",
+             "`/risk add <title> [high|medium|low]` · `/risk close N [note]` (CTO)"),
         ),
     )
 }

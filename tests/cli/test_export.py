@@ -97,3 +97,15 @@ def test_questions_and_reviews_export_as_json_and_csv(tmp_path, database_url, se
     header, row = reviews.stdout.splitlines()
     assert header.startswith("id,engagement,channel_id,message_ts,requester_user_id,url,note,status")
     assert "https://github.com/acme/api/pull/142" in row and ",requested," in row
+
+
+def test_risks_export(tmp_path, database_url, session_factory):
+    from bot.services import risks
+
+    acme = add_engagement(session_factory, name="acme", channel="C1", ctos=("U1",))
+    with transaction(session_factory) as session:
+        risks.add_risk(session, engagement=acme, title="No backups tested", severity="high", user_id="U2")
+    result = ctobot("export", "risks", "--client", "acme", "--format", "json", cwd=tmp_path, DATABASE_URL=database_url)
+    assert result.returncode == 0, result.stderr
+    [risk] = json.loads(result.stdout)
+    assert (risk["number"], risk["title"], risk["severity"], risk["status"]) == (1, "No backups tested", "high", "open")
