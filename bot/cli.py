@@ -89,6 +89,13 @@ def build_parser() -> argparse.ArgumentParser:
     lst = client_verbs.add_parser("list", help="List engagements and their channels.")
     lst.set_defaults(handler=cmd_client_list)
 
+    digest_parser = verb("digest", cmd_digest, "Print (or post once) an engagement's weekly digest.")
+    digest_parser.add_argument("--client", required=True, help="the engagement's short name")
+    digest_parser.add_argument("--week", default=None, help="ISO week, e.g. 2026-W47 (default: this week)")
+    digest_parser.add_argument("--post", action="store_true", help="post it to the primary channel, once per week")
+    digest_parser.add_argument("--force", action="store_true", help="with --post: post again even if posted")
+    digest_parser.add_argument("--team", default=None, help="workspace id, when two workspaces use the same name")
+
     export = verb("export", cmd_export, "Export an engagement's records.")
     export.add_argument("kind", choices=EXPORT_KINDS, help="what to export")
     export.add_argument("--client", required=True, help="the engagement's short name")
@@ -368,6 +375,58 @@ def cmd_client_list(settings: Settings, args: argparse.Namespace) -> int:
     if not rows:
         print("no clients yet: `ctobot client add NAME --channel C… --tier active --start YYYY-MM-DD --tz Area/City`",
               file=sys.stderr)
+    return 0
+
+
+# --- digest -----------------------------------------------------------------------------------------------
+
+
+def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.db import make_engine, make_session_factory, transaction
+    from bot.models import utcnow
+    from bot.services import digest, engagements, runs
+    from bot.slack.client import client_for_team
+    from bot.slack.digest_blocks import digest_message, digest_plain_text
+
+    if args.force and not args.post:
+        raise CliError("--force goes with --post")
+    ensure_schema(settings, migrate=False)
+    engine = make_engine(settings.database_url)
+    now = utcnow()
+    try:
+        factory = make_session_factory(engine)
+        with transaction(factory) as session:
+            engagement = engagements.get_by_name(session, name=args.client, team_id=args.team)
+            week = digest.week_of(engagement, key=args.week)
+            built = digest.build_digest(session, engagement=engagement, week=week, now=now)
+            status = engagements.engagement_status(session, engagement=engagement)
+        if not args.post:
+            sys.stdout.write(digest_plain_text(built, now=now))
+            return 0
+        if status.primary_channel is None:
+            raise CliError(f"{engagement.display_name} has no digest channel: run `/cto setup` in one")
+        client = client_for_team(settings, engine, engagement.team_id)
+        if client is None:
+            raise CliError("no Slack token to post with: set SLACK_BOT_TOKEN (or install the app in OAuth mode)")
+        with transaction(factory) as session:
+            run = runs.claim_run(session, engagement_id=engagement.id, kind="digest", period=week.key,  # type: ignore[arg-type]
+                                 claimed_by="cli")
+            if run is None:
+                run = runs.find_run(session, engagement_id=engagement.id, kind="digest", period=week.key)  # type: ignore[arg-type]
+                assert run is not None
+                if not args.force:
+                    when = f"posted {run.posted_at:%Y-%m-%d %H:%M} UTC" if run.posted_at else "claimed but not posted"
+                    raise CliError(f"the {week.key} digest of {engagement.display_name} was already {when}; "
+                                   "--force posts it again")
+        text, message_blocks = digest_message(built, now=now)
+        posted = client.chat_postMessage(channel=status.primary_channel, text=text, blocks=message_blocks)
+        with transaction(factory) as session:
+            claimed = runs.find_run(session, engagement_id=engagement.id, kind="digest", period=week.key)  # type: ignore[arg-type]
+            runs.mark_posted(session, run=claimed, channel_id=status.primary_channel,  # type: ignore[arg-type]
+                             message_ts=posted.get("ts"))
+    finally:
+        engine.dispose()
+    print(f"posted the {week.key} digest of {engagement.display_name} to {status.primary_channel}")
     return 0
 
 

@@ -28,6 +28,7 @@ CATALOGUE: dict[str, CommandHelp] = {
                 "`/cto setup` — link this channel to a client engagement (CTO only)",
                 "`/cto status` — the engagement's client, tier, hours band and month to date",
                 "`/cto questions` — open questions, oldest first, with how long each has waited",
+                "`/cto digest` — this week's digest, shown only to you",
             ),
         ),
         CommandHelp(
@@ -78,4 +79,4 @@ CATALOGUE: dict[str, CommandHelp] = {
     )
 }
 
-CTO_PLANNED_SUBCOMMANDS = ("digest", "handover")
+CTO_PLANNED_SUBCOMMANDS = ("handover",)

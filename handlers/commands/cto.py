@@ -14,8 +14,8 @@ from bot.db import transaction
 from bot.deps import Deps
 from bot.errors import InvalidInput, NotAllowed
 from bot.models import utcnow
-from bot.services import capture, engagements, retainer
-from bot.slack import blocks, capture_blocks, ids
+from bot.services import capture, digest, engagements, retainer
+from bot.slack import blocks, capture_blocks, digest_blocks, ids
 from bot.slack.help import CTO_PLANNED_SUBCOMMANDS
 from handlers.context import team_of
 from handlers.errors import user_errors
@@ -41,6 +41,8 @@ def register(app: App, deps: Deps) -> None:
             ack(**status_reply(command=command, body=body, context=context, deps=deps))
         elif sub == "questions":
             ack(**questions_reply(command=command, body=body, context=context, deps=deps))
+        elif sub == "digest":
+            ack(**digest_reply(command=command, body=body, context=context, deps=deps))
         elif sub in CTO_PLANNED_SUBCOMMANDS:
             ack(text=f"`/cto {sub}` isn't available in this version of ctobot yet.")
         else:
@@ -67,6 +69,18 @@ def questions_reply(*, command: dict[str, Any], body: dict[str, Any], context: B
             session, team_id=team_of(context, body), channel_id=command["channel_id"])
         questions = capture.open_questions(session, engagement_id=engagement.id)  # type: ignore[arg-type]
         text, message_blocks = capture_blocks.questions_message(questions, engagement=engagement, now=utcnow())
+    return {"text": text, "blocks": message_blocks}
+
+
+def digest_reply(*, command: dict[str, Any], body: dict[str, Any], context: BoltContext,
+                 deps: Deps) -> dict[str, Any]:
+    """`/cto digest`: this week's digest, shown only to the caller."""
+    now = utcnow()
+    with transaction(deps.session_factory) as session:
+        engagement = engagements.require_engagement(
+            session, team_id=team_of(context, body), channel_id=command["channel_id"])
+        built = digest.build_digest(session, engagement=engagement, week=digest.week_of(engagement), now=now)
+        text, message_blocks = digest_blocks.digest_message(built, now=now)
     return {"text": text, "blocks": message_blocks}
 
 

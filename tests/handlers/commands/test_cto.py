@@ -96,3 +96,12 @@ def test_views_open_failure_is_reported_to_the_user(slack_app):
     slack_app.settle()
     deadline_responses = slack_app.fake.wait_for_response(timeout=15)
     assert "setup form" in json.dumps(deadline_responses[-1])
+
+
+def test_digest_preview_is_shown_to_the_caller_only(slack_app):
+    add_engagement(slack_app.session_factory, name="acme", channel="C1")
+    response = slack_app.slack.command("/cto", "digest", user_id="U2")
+    reply = reply_text(response)
+    assert "Acme — weekly digest" in reply and "*Questions*" in reply
+    assert response.json().get("response_type", "ephemeral") == "ephemeral"
+    assert slack_app.fake.calls_to("chat.postMessage") == []

@@ -1,0 +1,47 @@
+"""`ctobot digest`: print a week, post it once, post again only with --force."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.db import transaction
+from bot.services import timelog
+from bot.services.logtime_parser import LogtimeRequest
+from tests.cli.test_cli import ctobot
+from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+from tests.helpers.factories import add_engagement
+
+
+def seeded(session_factory):
+    acme = add_engagement(session_factory, name="acme", channel="C1", ctos=("U1",), start_date=date(2026, 9, 1))
+    with transaction(session_factory) as session:
+        timelog.log_time(session, engagement=acme, user_id="U1", today=date(2026, 12, 31),
+                         request=LogtimeRequest(minutes=150, category="review", work_date=date(2026, 11, 17), note=""))
+    return acme
+
+
+def test_digest_prints_the_named_week(tmp_path, database_url, session_factory):
+    seeded(session_factory)
+    result = ctobot("digest", "--client", "acme", "--week", "2026-W47", cwd=tmp_path, DATABASE_URL=database_url)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Acme — weekly digest, 2026-W47 (16 Nov–22 Nov)")
+    assert "Hours — this week 2.5 h (review 2h 30m)" in result.stdout
+    bad = ctobot("digest", "--client", "acme", "--week", "2026-47", cwd=tmp_path, DATABASE_URL=database_url)
+    assert bad.returncode == 2 and "ISO week" in bad.stderr
+
+
+def test_post_is_once_per_week_unless_forced(tmp_path, database_url, session_factory, fake_slack):
+    seeded(session_factory)
+    env = {"DATABASE_URL": database_url, "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+           "SLACK_API_URL": fake_slack.url}
+    first = ctobot("digest", "--client", "acme", "--week", "2026-W47", "--post", cwd=tmp_path, **env)
+    assert first.returncode == 0, first.stderr
+    assert "posted the 2026-W47 digest of Acme to C1" in first.stdout
+    again = ctobot("digest", "--client", "acme", "--week", "2026-W47", "--post", cwd=tmp_path, **env)
+    assert again.returncode == 2 and "already posted" in again.stderr and "--force" in again.stderr
+    assert len(fake_slack.calls_to("chat.postMessage")) == 1
+    forced = ctobot("digest", "--client", "acme", "--week", "2026-W47", "--post", "--force", cwd=tmp_path, **env)
+    assert forced.returncode == 0, forced.stderr
+    posts = fake_slack.calls_to("chat.postMessage")
+    assert len(posts) == 2 and all(p.args["channel"] == "C1" for p in posts)
+    assert posts[0].args["blocks"][0]["type"] == "header" and "2.5 h this week" in posts[0].args["text"]
