@@ -475,11 +475,11 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
                 month = utcnow().astimezone(ZoneInfo(engagement.timezone)).date().replace(day=1)
             entries = exports.month_entries(session, engagement=engagement, month=month,
                                             include_deleted=fmt == "json")
-            if fmt == "json":
-                output = exports.hours_json(entries, engagement=engagement)
-            else:
-                names = _cli_user_names(settings, engine, engagement.team_id, {e.user_id for e in entries})
-                output = exports.hours_csv(entries, engagement=engagement, names=names)
+        if fmt == "json":
+            output = exports.hours_json(entries, engagement=engagement)
+        else:  # users.info after the transaction has closed
+            names = _cli_user_names(settings, engine, engagement.team_id, {e.user_id for e in entries})
+            output = exports.hours_csv(entries, engagement=engagement, names=names)
     finally:
         engine.dispose()
     _write(output, args.out)
@@ -489,18 +489,12 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
 def _cli_user_names(settings: Settings, engine: Any, team_id: str, user_ids: set[str]) -> dict[str, tuple[str, str]]:
     """Names from users.info when Slack is configured and answers; the user id otherwise (with a warning)."""
     from bot.slack.client import client_for_team
-    from bot.slack.users import UserDirectory
+    from bot.slack.users import UserDirectory, names_for
 
     client = client_for_team(settings, engine, team_id) if user_ids else None
-    directory = UserDirectory()
-    names: dict[str, tuple[str, str]] = {}
-    for user_id in sorted(user_ids):
-        user = directory.get(client, user_id) if client is not None else None
-        if user is None:
-            print(f"ctobot: no name for {user_id} from Slack; the CSV shows the user id", file=sys.stderr)
-            names[user_id] = (user_id, "")
-        else:
-            names[user_id] = (user.first_name, user.last_name)
+    names, missing = names_for(UserDirectory(), client, user_ids)
+    for user_id in missing:
+        print(f"ctobot: no name for {user_id} from Slack; the CSV shows the user id", file=sys.stderr)
     return names
 
 

@@ -11,17 +11,9 @@ from bot.db import transaction
 from bot.deps import Deps
 from bot.models import Engagement
 from bot.services import exports
+from bot.slack.users import names_for
 
 logger = logging.getLogger(__name__)
-
-
-def user_names(deps: Deps, client: WebClient, user_ids: set[str]) -> dict[str, tuple[str, str]]:
-    """First and last names from users.info; the user id when Slack does not answer."""
-    names = {}
-    for user_id in sorted(user_ids):
-        user = deps.users.get(client, user_id)
-        names[user_id] = (user.first_name, user.last_name) if user else (user_id, "")
-    return names
 
 
 def send_month_csv(deps: Deps, client: WebClient, *, engagement_id: int, month: date, user_id: str) -> None:
@@ -30,9 +22,9 @@ def send_month_csv(deps: Deps, client: WebClient, *, engagement_id: int, month: 
         engagement = session.get(Engagement, engagement_id)
         assert engagement is not None
         entries = exports.month_entries(session, engagement=engagement, month=month, include_deleted=False)
-        csv_text = exports.hours_csv(entries, engagement=engagement,
-                                     names=user_names(deps, client, {e.user_id for e in entries}))
-        name, display = engagement.name, engagement.display_name
+    names, _ = names_for(deps.users, client, {e.user_id for e in entries})  # Slack calls outside the transaction
+    csv_text = exports.hours_csv(entries, engagement=engagement, names=names)
+    name, display = engagement.name, engagement.display_name
     dm = client.conversations_open(users=user_id)["channel"]["id"]
     total = sum(e.minutes for e in entries) / 60
     client.files_upload_v2(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -52,7 +52,7 @@ def build_scheduler(deps: Deps, *, blocking: bool, jobs: list[EngagementJob] | N
         timezone=UTC, job_defaults=job_defaults)
     specs = default_jobs() if jobs is None else jobs
     scheduler.add_job(sync_engagement_jobs, "interval", minutes=SYNC_MINUTES, id=SYNC_JOB_ID,
-                      args=(scheduler, deps, specs), next_run_time=_now())
+                      args=(scheduler, deps, specs), next_run_time=datetime.now(UTC))
     return scheduler
 
 
@@ -78,9 +78,3 @@ def sync_engagement_jobs(scheduler: BaseScheduler, deps: Deps, specs: list[Engag
             job.remove()
     logger.debug("scheduler holds %d engagement jobs", len(wanted))
     return len(wanted)
-
-
-def _now():  # type: ignore[no-untyped-def]
-    from datetime import datetime
-
-    return datetime.now(UTC)

@@ -10,10 +10,10 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from bot.db.unique import insert_once
-from bot.errors import InvalidInput, NotFound
+from bot.errors import InvalidInput
 from bot.models import Engagement, Question, ReviewRequest, utcnow
 from bot.redact import redact
-from bot.services.engagements import is_cto, require_cto
+from bot.services.engagements import is_cto
 from bot.services.pull_requests import canonical_pull_request_url, find_pull_request_urls
 
 TEXT_LIMIT = 500  # the digest and lists show a line; the permalink leads to the rest
@@ -303,15 +303,3 @@ def claim_reminder(session: Session, *, question_id: int, now: datetime) -> bool
     result = session.exec(update(Question).where(  # type: ignore[call-overload]
         Question.id == question_id, col(Question.reminded_at).is_(None)).values(reminded_at=now))
     return result.rowcount == 1
-
-
-def review_done(session: Session, *, engagement: Engagement, review_id: int, user_id: str) -> ReviewRequest:
-    """Mark a review request done (CTO only)."""
-    require_cto(engagement, user_id, to="close review requests")
-    review = session.get(ReviewRequest, review_id)
-    if review is None or review.engagement_id != engagement.id:
-        raise NotFound("No such review request.")
-    review.status, review.completed_at = "done", utcnow()
-    session.add(review)
-    session.flush()
-    return review

@@ -101,9 +101,7 @@ def build_digest(session: Session, *, engagement: Engagement, week: Week, now: d
     week_by_category = {category: int(minutes) for category, minutes in rows}
     as_of = min(week.sunday, now.astimezone(ZoneInfo(engagement.timezone)).date())
     month = retainer.month_summary(session, engagement=engagement, month=as_of, today=as_of)
-    last_first = retainer.previous_month(retainer.month_start(as_of))
-    last_month = retainer.month_summary(session, engagement=engagement, month=last_first,
-                                        today=retainer.month_end(last_first))
+    last_month = retainer.last_month_summary(session, engagement=engagement, today=as_of)
 
     asked = session.exec(select(Question).where(
         Question.engagement_id == eid, Question.asked_at >= week.start, Question.asked_at < week.end,

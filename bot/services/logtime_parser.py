@@ -49,13 +49,13 @@ def parse_duration(text: str) -> int:
     """Minutes in `1h30m`, `1h 30m`, `1.5h`, `90m` or `1:30`; InvalidInput for anything else."""
     raw = text.strip().lower()
     if _NEGATIVE_RE.match(raw):
-        raise InvalidInput(f"`{text.strip()}` is negative: log the time you worked, e.g. {EXAMPLE}.")
+        raise InvalidInput(f"`{text.strip()}` is negative: log the time you worked, e.g. {EXAMPLE}.", field="duration")
     if _NUMBER_RE.match(raw):
         raise InvalidInput(
-            f"`{raw}` is ambiguous: say `{raw}h` or `{raw}m`, e.g. {EXAMPLE}.")
+            f"`{raw}` is ambiguous: say `{raw}h` or `{raw}m`, e.g. {EXAMPLE}.", field="duration")
     if _TOO_LONG_RE.search(raw):
         raise InvalidInput(f"`{raw[:12]}…` is more than 12 h in one entry: split it over the days you worked, "
-                           "e.g. `/logtime 6h build yesterday`.")
+                           "e.g. `/logtime 6h build yesterday`.", field="duration")
     for pattern, kind in _DURATION_RES:
         match = pattern.match(raw)
         if not match:
@@ -70,16 +70,16 @@ def parse_duration(text: str) -> int:
             minutes = int(match.group(1)) * 60 + int(match.group(2))
         return check_minutes(minutes)
     raise InvalidInput(f"I can't read `{text.strip()}` as a duration: use `1h30m`, `1.5h`, `90m` or `1:30`, "
-                       f"e.g. {EXAMPLE}.")
+                       f"e.g. {EXAMPLE}.", field="duration")
 
 
 def check_minutes(minutes: int) -> int:
     """`minutes` if it is a loggable amount, else InvalidInput."""
     if minutes <= 0:
-        raise InvalidInput(f"A time entry must be longer than zero minutes, e.g. {EXAMPLE}.")
+        raise InvalidInput(f"A time entry must be longer than zero minutes, e.g. {EXAMPLE}.", field="duration")
     if minutes > MAX_ENTRY_MINUTES:
         raise InvalidInput(f"{minutes / 60:g} h is more than 12 h in one entry: split it over the days you "
-                           f"worked, e.g. `/logtime 6h build yesterday`.")
+                           f"worked, e.g. `/logtime 6h build yesterday`.", field="duration")
     return minutes
 
 
@@ -98,7 +98,7 @@ def parse_date_word(word: str, *, today: date) -> date | None:
         try:
             return date.fromisoformat(key)
         except ValueError:
-            raise InvalidInput(f"`{key}` is not a real date; dates look like `2026-11-20`.") from None
+            raise InvalidInput(f"`{key}` is not a real date; dates look like `2026-11-20`.", field="date") from None
     return None
 
 
@@ -106,7 +106,7 @@ def check_work_date(work_date: date, *, today: date) -> date:
     """`work_date` unless it is in the future (in the user's time zone)."""
     if work_date > today:
         raise InvalidInput(f"{work_date.isoformat()} is in the future (today is {today.isoformat()} for you): "
-                           "log time once it is worked.")
+                           "log time once it is worked.", field="date")
     return work_date
 
 

@@ -116,9 +116,13 @@ def month_summary(session: Session, *, engagement: Engagement, month: date, toda
         by_mode=dict(by_mode))
 
 
+def last_month_summary(session: Session, *, engagement: Engagement, today: date) -> MonthSummary:
+    """The whole of the month before `today`'s."""
+    first = previous_month(month_start(today))
+    return month_summary(session, engagement=engagement, month=first, today=month_end(first))
+
+
 def executor_shares(session: Session, *, engagement: Engagement, today: date) -> tuple[float | None, float | None]:
     """Executor share this month and last month."""
     this = month_summary(session, engagement=engagement, month=today, today=today)
-    last_first = previous_month(month_start(today))
-    last = month_summary(session, engagement=engagement, month=last_first, today=month_end(last_first))
-    return this.executor_share, last.executor_share
+    return this.executor_share, last_month_summary(session, engagement=engagement, today=today).executor_share

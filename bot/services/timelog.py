@@ -42,7 +42,7 @@ def _check_day(session: Session, *, user_id: str, work_date: date, minutes: int,
     if already + minutes > MAX_DAY_MINUTES:
         raise InvalidInput(
             f"That would make {(already + minutes) / 60:g} h on {work_date.isoformat()}, more than 24 h in one day "
-            f"({already / 60:g} h are logged already). Check the date, e.g. `/logtime 2h review yesterday`.")
+            f"({already / 60:g} h are logged already). Check the date, e.g. `/logtime 2h review yesterday`.", field="duration")
 
 
 def _checked(request: LogtimeRequest, *, today: date) -> LogtimeRequest:

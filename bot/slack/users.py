@@ -55,3 +55,18 @@ class UserDirectory:
         with self._lock:
             self._cache[key] = (time.monotonic(), found)
         return found
+
+
+def names_for(directory: UserDirectory, client: WebClient | None,
+              user_ids: set[str]) -> tuple[dict[str, tuple[str, str]], list[str]]:
+    """(first, last) name per user from users.info, and the ids Slack gave no name for (shown as the id)."""
+    names: dict[str, tuple[str, str]] = {}
+    missing: list[str] = []
+    for user_id in sorted(user_ids):
+        user = directory.get(client, user_id) if client is not None else None
+        if user is None:
+            missing.append(user_id)
+            names[user_id] = (user_id, "")
+        else:
+            names[user_id] = (user.first_name, user.last_name)
+    return names, missing

@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 
 from bot.db import transaction
 from bot.deps import Deps
-from bot.errors import InvalidInput, NotAllowed
+from bot.errors import DomainError, InvalidInput, NotAllowed
 from bot.models import Engagement
 from bot.services import engagements, exports, retainer, timelog
 from bot.services.logtime_parser import parse_logtime
@@ -119,7 +119,7 @@ def _engagement_and_words(session, deps: Deps, command: dict[str, Any], team_id:
         words = [words[1], words[0], *words[2:]]
     try:
         engagement = engagements.get_by_name(session, name=words[0], team_id=team_id)
-    except Exception:
+    except DomainError:
         raise InvalidInput(f"In a direct message, start with the client's name, e.g. `/logtime acme 1h review` "
                            f"(`{words[0]}` is not a client here).") from None
     if engagement.uninstalled_at is not None:

@@ -24,13 +24,6 @@ from handlers.errors import user_errors
 logger = logging.getLogger(__name__)
 
 
-def _with_field(field: str, fn, *args):  # type: ignore[no-untyped-def]
-    try:
-        return fn(*args)
-    except InvalidInput as exc:
-        raise InvalidInput(exc.message, field=field) from None
-
-
 def parse_logtime_values(values: dict[str, dict[str, dict[str, Any]]]) -> tuple[int, LogtimeRequest]:
     """The modal's state as (engagement id, request)."""
 
@@ -44,13 +37,12 @@ def parse_logtime_values(values: dict[str, dict[str, dict[str, Any]]]) -> tuple[
         work_date = date.fromisoformat(field(ids.BLOCK_LOGTIME_DATE, ids.ACTION_LOGTIME_DATE).get("selected_date") or "")
     except ValueError:
         raise InvalidInput("Pick the date you worked.", field="date") from None
-    minutes = _with_field("duration", parse_duration,
-                          field(ids.BLOCK_LOGTIME_DURATION, ids.ACTION_LOGTIME_DURATION).get("value") or "")
+    minutes = parse_duration(field(ids.BLOCK_LOGTIME_DURATION, ids.ACTION_LOGTIME_DURATION).get("value") or "")
     category_value = ((field(ids.BLOCK_LOGTIME_CATEGORY, ids.ACTION_LOGTIME_CATEGORY).get("selected_option") or {})
                       .get("value") or "")
     if not category_value:
         raise InvalidInput("Pick a category.", field="category")
-    category = _with_field("category", resolve_or_refuse, category_value)
+    category = resolve_or_refuse(category_value)
     note = (field(ids.BLOCK_LOGTIME_NOTE, ids.ACTION_LOGTIME_NOTE).get("value") or "").strip()
     return int(selected["value"]), LogtimeRequest(minutes=minutes, category=category, work_date=work_date, note=note)
 
@@ -71,17 +63,14 @@ def register(app: App, deps: Deps) -> None:
                 raise InvalidInput("That client no longer exists.", field="engagement")
             engagements.require_cto(engagement, user_id, to="log time")
             today = user_today(deps, client, user_id, engagement)
-            try:
-                if meta.get("entry_id"):
-                    entry = timelog.edit_entry(session, entry_id=int(meta["entry_id"]), user_id=user_id,
-                                               request=request, today=today)
-                    verb = "Updated:"
-                else:
-                    entry = timelog.log_time(session, engagement=engagement, user_id=user_id, request=request,
-                                             today=today, source="modal", source_ref=f"view:{view['id']}").entry
-                    verb = "Logged"
-            except InvalidInput as exc:
-                raise InvalidInput(exc.message, field=exc.field or ("date" if "future" in exc.message else "duration")) from None
+            if meta.get("entry_id"):
+                entry = timelog.edit_entry(session, entry_id=int(meta["entry_id"]), user_id=user_id,
+                                           request=request, today=today)
+                verb = "Updated:"
+            else:
+                entry = timelog.log_time(session, engagement=engagement, user_id=user_id, request=request,
+                                         today=today, source="modal", source_ref=f"view:{view['id']}").entry
+                verb = "Logged"
             summary = retainer.month_summary(session, engagement=engagement, month=today, today=today)
             text, message_blocks = timelog_blocks.logged_message(entry, engagement=engagement, summary=summary,
                                                                  today=today, verb=verb)
