@@ -62,7 +62,7 @@ def _iso(value: datetime | None) -> str | None:
 def hours_records(entries: list[TimeEntry], *, engagement: Engagement) -> list[dict[str, Any]]:
     """Every entry, deleted and edited ones included, keyed by DESIGN's field names."""
     return [{
-        "id": e.id, "engagement": engagement.name, "user_id": e.user_id, "work_date": e.work_date.isoformat(),
+        "id": e.id, "engagement": engagement.name, "user": e.user_id, "work_date": e.work_date.isoformat(),
         "minutes": e.minutes, "hours": float(decimal_hours(e.minutes)), "category": e.category,
         "mode": mode_of(e.category), "note": redact(e.note), "source": e.source,
         "created_at": _iso(e.created_at), "edited_at": _iso(e.edited_at), "deleted_at": _iso(e.deleted_at),
@@ -75,12 +75,16 @@ def hours_json(entries: list[TimeEntry], *, engagement: Engagement) -> str:
     return json.dumps(hours_records(entries, engagement=engagement), indent=2, ensure_ascii=False) + "\n"
 
 
-QUESTION_FIELDS = ("id", "engagement", "channel_id", "message_ts", "thread_ts", "asker_user_id", "text", "asked_at",
+# Keys are DESIGN's field names in snake_case; ATTRIBUTES maps the few that differ from the model's columns.
+QUESTION_FIELDS = ("id", "engagement", "channel", "message_ts", "thread_ts", "asker", "text", "asked_at",
                    "first_response_at", "first_response_by", "resolved_at", "status", "source", "permalink",
                    "deleted_at")
-REVIEW_FIELDS = ("id", "engagement", "channel_id", "message_ts", "requester_user_id", "url", "note", "status",
+REVIEW_FIELDS = ("id", "engagement", "channel", "message_ts", "requester", "url", "note", "status",
                  "source", "requested_at", "first_response_at", "first_response_by", "completed_at", "permalink",
                  "deleted_at")
+
+
+ATTRIBUTES = {"channel": "channel_id", "asker": "asker_user_id", "requester": "requester_user_id"}
 
 
 def _records(rows: list[Any], fields: tuple[str, ...], engagement: Engagement) -> list[dict[str, Any]]:
@@ -88,7 +92,7 @@ def _records(rows: list[Any], fields: tuple[str, ...], engagement: Engagement) -
     for row in rows:
         record: dict[str, Any] = {}
         for name in fields:
-            value = engagement.name if name == "engagement" else getattr(row, name)
+            value = engagement.name if name == "engagement" else getattr(row, ATTRIBUTES.get(name, name))
             record[name] = value.isoformat() if isinstance(value, (datetime, date)) else value
         out.append(record)
     return out

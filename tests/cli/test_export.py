@@ -95,7 +95,7 @@ def test_questions_and_reviews_export_as_json_and_csv(tmp_path, database_url, se
     reviews = ctobot("export", "reviews", "--client", "acme", cwd=tmp_path, DATABASE_URL=database_url)
     assert reviews.returncode == 0, reviews.stderr
     header, row = reviews.stdout.splitlines()
-    assert header.startswith("id,engagement,channel_id,message_ts,requester_user_id,url,note,status")
+    assert header.startswith("id,engagement,channel,message_ts,requester,url,note,status")
     assert "https://github.com/acme/api/pull/142" in row and ",requested," in row
 
 

@@ -92,9 +92,9 @@ def test_hours_json_is_the_audit_trail_deleted_entries_included(session_factory)
     assert [r["work_date"] for r in records] == ["2026-11-02", "2026-11-03", "2026-11-04", "2026-11-05",
                                                   "2026-11-06"]
     first = records[0]
-    assert {k: first[k] for k in ("work_date", "minutes", "category", "note", "user_id", "hours", "source")} == {
+    assert {k: first[k] for k in ("work_date", "minutes", "category", "note", "user", "hours", "source")} == {
         "work_date": "2026-11-02", "minutes": 90, "category": "architecture", "note": "queue, design",
-        "user_id": "U1", "hours": 1.5, "source": "command"}
+        "user": "U1", "hours": 1.5, "source": "command"}
     assert first["deleted_at"] is None and first["edited_at"] is None and first["created_at"]
     assert records[1]["hours"] == 0.33 and records[1]["category"] == "review"
 
