@@ -137,7 +137,11 @@ def tree_rss_mb(pid: int) -> float:
     return total_kb / 1024
 
 
-def send_mix(sender: SlackSender, count: int, concurrency: int, tag: str) -> tuple[list[float], list[int]]:
+KINDS = ("/logtime", "/cto help", "message")
+
+
+def send_mix(sender: SlackSender, count: int, concurrency: int,
+             tag: str) -> tuple[list[float], list[int], list[str]]:
     """`count` signed requests, a third each /logtime, /cto help and a question message; latencies in ms."""
     def one(i: int) -> tuple[float, int]:
         started = time.perf_counter()
@@ -154,7 +158,7 @@ def send_mix(sender: SlackSender, count: int, concurrency: int, tag: str) -> tup
 
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         results = list(pool.map(one, range(count), timeout=RUN_TIMEOUT))
-    return [ms for ms, _ in results], [status for _, status in results]
+    return [ms for ms, _ in results], [status for _, status in results], [KINDS[i % 3] for i in range(count)]
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -163,20 +167,21 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def measure(name: str, command: list[str], env: dict[str, str], cwd: Path, port: int, fake: FakeSlack,
-            count: int, concurrency: int) -> dict[str, Any]:
+            count: int, concurrency: int, workers: int) -> dict[str, Any]:
     process = start(command, env, cwd, port, cwd / f"{name}.log")
     try:
         sender = SlackSender(f"http://127.0.0.1:{port}", SIGNING_SECRET, fake=fake)
-        send_mix(sender, 3, 1, f"{name}-warmup")  # the first request runs auth.test (2 s late), as after any deploy
+        send_mix(sender, 6 * workers, 1, f"{name}-warmup")  # each worker's first request runs auth.test (2 s late)
         started = time.monotonic()
-        latencies, statuses = send_mix(sender, count, concurrency, name)
+        latencies, statuses, kinds = send_mix(sender, count, concurrency, name)
         wall = time.monotonic() - started
         rss = tree_rss_mb(process.pid)
     finally:
         stop(process)
     return {"name": name, "count": len(latencies), "non_2xx": sum(1 for s in statuses if not 200 <= s < 300),
             "p50": statistics.median(latencies), "p95": percentile(latencies, 0.95),
-            "p99": percentile(latencies, 0.99), "max": max(latencies), "wall": wall, "rss": rss}
+            "p99": percentile(latencies, 0.99), "max": max(latencies), "wall": wall, "rss": rss,
+            "by_kind": {kind: [ms for ms, k in zip(latencies, kinds, strict=True) if k == kind] for kind in KINDS}}
 
 
 def verdict(ok: bool) -> str:
@@ -187,14 +192,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=1, help="WEB_CONCURRENCY of both apps (gunicorn workers)")
     args = parser.parse_args()
     count = max(3, min(args.requests, 5000))
     concurrency = max(1, min(args.concurrency, 200))
+    workers = max(1, min(args.workers, 8))
 
     llm = ThreadingHTTPServer(("127.0.0.1", 0), _SlowLLM)
     llm.daemon_threads = True
     threading.Thread(target=llm.serve_forever, daemon=True).start()
     fake = FakeSlack().start()
+    assert fake._server is not None
+    fake._server.handle_error = lambda *_: None  # type: ignore[method-assign]  # apps stopped mid-call: expected
     fake.add_user("U1", name="cto", tz="Europe/London")
     fake.add_user("U2", name="founder", tz="Europe/London")
     fake.slow("*", SLACK_DELAY)
@@ -203,6 +212,7 @@ def main() -> int:
             cwd = Path(tmp)
             common = dict(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=fake.url,
                           DATABASE_URL=f"sqlite:///{cwd / 'bench.db'}", LOG_LEVEL="WARNING",
+                          WEB_CONCURRENCY=str(workers),
                           OPENAI_API_KEY="sk-bench-not-a-key", OPENAI_BASE_URL=f"http://127.0.0.1:{llm.server_port}/v1")
             setup_env = base_env(**common)
             ctobot("migrate", env=setup_env, cwd=cwd)
@@ -210,21 +220,25 @@ def main() -> int:
                    "--start", "2026-09-01", "--tz", "Europe/London", "--cto", "U1", env=setup_env, cwd=cwd)
             bare_port, app_port = free_port(), free_port()
             bare = measure("bare", [sys.executable, str(REPO / "bench" / "bare_bolt.py")],
-                           base_env(**common, PORT=str(bare_port)), cwd, bare_port, fake, count, concurrency)
+                           base_env(**common, PORT=str(bare_port)), cwd, bare_port, fake, count, concurrency, workers)
             app = measure("ctobot", [sys.executable, "-m", "bot", "serve"],
-                          base_env(**common, PORT=str(app_port)), cwd, app_port, fake, count, concurrency)
+                          base_env(**common, PORT=str(app_port)), cwd, app_port, fake, count, concurrency, workers)
     finally:
         fake.stop()
         llm.shutdown()
 
     print(f"ack latency: {count} signed requests at {concurrency} concurrent (1/3 /logtime, 1/3 /cto help, "
           f"1/3 question messages); Slack {SLACK_DELAY:g} s late, LLM {LLM_DELAY:g} s late; gunicorn gthread, "
-          "1 worker x 16 threads, SQLite")
+          f"{workers} worker(s) x 16 threads, SQLite")
     print(f"{'app':8} {'count':>5} {'non-2xx':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8} "
           f"{'wall s':>7} {'RSS MB':>7}")
     for r in (app, bare):
         print(f"{r['name']:8} {r['count']:5d} {r['non_2xx']:7d} {r['p50']:8.1f} {r['p95']:8.1f} {r['p99']:8.1f} "
               f"{r['max']:8.1f} {r['wall']:7.1f} {r['rss']:7.1f}")
+    for r in (app, bare):
+        print(f"{r['name']:8} by kind: " + ", ".join(
+            f"{kind} p50 {statistics.median(ms):.0f} / p99 {percentile(ms, 0.99):.0f} ms"
+            for kind, ms in r["by_kind"].items()))
     ratio = app["p99"] / bare["p99"] if bare["p99"] else float("inf")
     print(f"p99 ratio ctobot/bare: {ratio:.2f}")
     print(f"{verdict(app['non_2xx'] == 0)}  no non-2xx (got {app['non_2xx']})")
