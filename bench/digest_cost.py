@@ -1,0 +1,219 @@
+"""Cost of the weekly digest against the length of history, and of the digest run for 200 engagements.
+
+    .venv/bin/python bench/digest_cost.py [--runs 9]
+
+On fresh SQLite files (in a temporary directory, migrated with Alembic) it bulk-inserts two years of one
+engagement's history (20k time entries, 5k questions, 2k reviews, 500 decisions), times building one week's
+digest (median of --runs), does the same with ten times that history (twenty years at the same weekly
+density), then builds and posts the week's digest of 200 engagements (each with a tenth of that history) to
+the fake Slack Web API on 127.0.0.1 (no rate limit), each claimed once in digest_run as `ctobot digest --post`
+does. Prints the figures and PASS/MISS against the targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from sqlalchemy import Engine, insert  # noqa: E402
+
+from bot.db import make_engine, make_session_factory, transaction  # noqa: E402
+from bot.db.migrate import upgrade  # noqa: E402
+from bot.models import Decision, Engagement, Question, ReviewRequest, TimeEntry  # noqa: E402
+from bot.services import digest, engagements, runs  # noqa: E402
+from bot.services.categories import CATEGORIES  # noqa: E402
+from bot.services.engagements import EngagementInput  # noqa: E402
+from bot.slack.digest_blocks import digest_message  # noqa: E402
+
+WEEK = "2026-W47"  # Mon 16 – Sun 22 Nov 2026
+NOW = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
+END = date(2026, 11, 22)
+DAYS = 730
+BASE = {"time_entry": 20_000, "question": 5_000, "review_request": 2_000, "decision": 500}
+TARGET_MS, TARGET_RATIO, TARGET_JOB_S = 100.0, 1.5, 30.0
+BATCH = 5_000
+
+
+def make_engagement(engine: Engine, n: int, days: int = DAYS) -> int:
+    factory = make_session_factory(engine)
+    with transaction(factory) as session:
+        made = engagements.setup_engagement(
+            session, team_id="T0BENCH", channel_id=f"C{n:05d}", actor_id=None, default_cto_ids=[],
+            data=EngagementInput(name=f"client-{n}", tier="active", start_date=END - timedelta(days=days),
+                                 timezone="Europe/London", cto_user_ids=["U0CTO"]))
+        return int(made.id)  # type: ignore[arg-type]
+
+
+def _bulk(engine: Engine, table: Any, rows: list[dict[str, Any]]) -> None:
+    with engine.begin() as conn:
+        for start in range(0, len(rows), BATCH):
+            conn.execute(insert(table), rows[start:start + BATCH])
+
+
+def fill_history(engine: Engine, engagement_id: int, scale: float, rng: random.Random, days: int = DAYS) -> int:
+    """`days` of history ending on END, `scale` times BASE rows; returns the number of rows."""
+    first = END - timedelta(days=days)
+    start = datetime.combine(first, datetime.min.time(), tzinfo=UTC)
+    span = (END - first).total_seconds()
+    categories = sorted(CATEGORIES)
+    recent = datetime.combine(END - timedelta(days=30), datetime.min.time(), tzinfo=UTC)
+
+    def moment() -> datetime:
+        return start + timedelta(seconds=rng.random() * span)
+
+    entries = [{"engagement_id": engagement_id, "user_id": "U0CTO", "work_date": first + timedelta(days=rng.randrange(days + 1)),
+                "minutes": rng.choice((15, 30, 45, 60, 90, 120)), "category": rng.choice(categories),
+                "note": "bench", "source": "command", "created_at": NOW}
+               for _ in range(int(BASE["time_entry"] * scale))]
+    questions = []
+    for i in range(int(BASE["question"] * scale)):
+        asked = moment()
+        answered = i % 5 != 0 or asked < recent  # some of the last month's stay open
+        questions.append({"engagement_id": engagement_id, "channel_id": "C1", "message_ts": f"{asked.timestamp():.6f}.{i}",
+                          "asker_user_id": "U0FOUNDER", "text": "should we?", "asked_at": asked,
+                          "first_response_at": asked + timedelta(hours=rng.uniform(0.2, 8)) if answered else None,
+                          "first_response_by": "U0CTO" if answered else None,
+                          "status": "resolved" if answered and i % 3 else ("answered" if answered else "open")})
+    reviews = []
+    for i in range(int(BASE["review_request"] * scale)):
+        requested = moment()
+        done = i % 4 != 0 or requested < recent
+        reviews.append({"engagement_id": engagement_id, "channel_id": "C1", "message_ts": f"{requested.timestamp():.6f}",
+                        "requester_user_id": "U0DEV", "url": f"https://github.com/acme/app/pull/{i + 1}",
+                        "status": "done" if done else "requested", "requested_at": requested,
+                        "completed_at": requested + timedelta(hours=rng.uniform(1, 48)) if done else None})
+    decisions = []
+    for i in range(int(BASE["decision"] * scale)):
+        created = moment()
+        accepted = i % 4 != 0
+        decisions.append({"engagement_id": engagement_id, "number": i + 1, "title": f"Decision {i + 1}",
+                          "status": "accepted" if accepted else "proposed", "deciders": ["U0CTO"],
+                          "created_at": created, "updated_at": created,
+                          "decided_at": created + timedelta(days=2) if accepted else None})
+    for model, rows in ((TimeEntry, entries), (Question, questions), (ReviewRequest, reviews), (Decision, decisions)):
+        _bulk(engine, model.__table__, rows)  # type: ignore[attr-defined]
+    return len(entries) + len(questions) + len(reviews) + len(decisions)
+
+
+def time_digest(engine: Engine, engagement_id: int, runs_count: int) -> tuple[float, WeeklyDigestFigures]:
+    """Median milliseconds to build the week's digest in its own transaction, as `/cto digest` does."""
+    factory = make_session_factory(engine)
+    timings = []
+    built = None
+    for _ in range(runs_count):
+        started = time.perf_counter()
+        with transaction(factory) as session:
+            engagement = session.get(Engagement, engagement_id)
+            assert engagement is not None
+            built = digest.build_digest(session, engagement=engagement, week=digest.week_of(engagement, key=WEEK),
+                                        now=NOW)
+        timings.append((time.perf_counter() - started) * 1000)
+    assert built is not None
+    return statistics.median(timings), WeeklyDigestFigures(built.week_minutes, built.questions_asked,
+                                                           built.reviews_requested, len(built.decisions_new))
+
+
+class WeeklyDigestFigures(tuple):  # type: ignore[type-arg]
+    """(minutes, questions asked, reviews requested, new decisions) of the built week: proof it was not empty."""
+
+    def __new__(cls, *values: int) -> WeeklyDigestFigures:
+        return super().__new__(cls, values)
+
+
+def digest_job(engine: Engine, ids: list[int], api_url: str) -> tuple[float, int]:
+    """Build, claim and post the week's digest of every engagement; seconds taken and messages posted."""
+    from slack_sdk import WebClient
+
+    client = WebClient(token="xoxb-bench-token", base_url=api_url, timeout=10)
+    factory = make_session_factory(engine)
+    posted = 0
+    started = time.perf_counter()
+    for engagement_id in ids:
+        with transaction(factory) as session:
+            engagement = session.get(Engagement, engagement_id)
+            assert engagement is not None
+            week = digest.week_of(engagement, key=WEEK)
+            built = digest.build_digest(session, engagement=engagement, week=week, now=NOW)
+            channel = engagements.engagement_status(session, engagement=engagement).primary_channel
+            run = runs.claim_run(session, engagement_id=engagement_id, kind="digest", period=week.key,
+                                 claimed_by="bench")
+        if run is None or channel is None:
+            continue
+        text, message_blocks = digest_message(built, now=NOW)
+        ts = client.chat_postMessage(channel=channel, text=text, blocks=message_blocks)["ts"]
+        with transaction(factory) as session:
+            claimed = runs.find_run(session, engagement_id=engagement_id, kind="digest", period=week.key)
+            assert claimed is not None
+            runs.mark_posted(session, run=claimed, channel_id=channel, message_ts=ts)
+        posted += 1
+    return time.perf_counter() - started, posted
+
+
+def fresh_engine(path: Path) -> Engine:
+    url = f"sqlite:///{path}"
+    upgrade(url)
+    return make_engine(url)
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=9, help="digest builds per measurement (median is kept)")
+    parser.add_argument("--engagements", type=int, default=200)
+    args = parser.parse_args()
+    runs_count = max(1, min(args.runs, 100))
+    count = max(1, min(args.engagements, 1000))
+    rng = random.Random(7)
+    from tests.fakes.slack_api import FakeSlack
+
+    with tempfile.TemporaryDirectory(prefix="ctobot-digest-bench-") as tmp:
+        results = {}
+        for scale in (1, 10):
+            engine = fresh_engine(Path(tmp) / f"history-x{scale}.db")
+            # Ten times the history is ten times as long (twenty years), at the same weekly density.
+            engagement_id = make_engagement(engine, 1, days=DAYS * scale)
+            started = time.perf_counter()
+            rows = fill_history(engine, engagement_id, scale, rng, days=DAYS * scale)
+            load_s = time.perf_counter() - started
+            results[scale] = (*time_digest(engine, engagement_id, runs_count), rows, load_s)
+            engine.dispose()
+        engine = fresh_engine(Path(tmp) / "many.db")
+        ids = [make_engagement(engine, n) for n in range(1, count + 1)]
+        for engagement_id in ids:  # a tenth of the two-year history each
+            fill_history(engine, engagement_id, 0.1, rng)
+        with FakeSlack(team_id="T0BENCH") as fake:
+            job_s, posted = digest_job(engine, ids, fake.url)
+            assert len(fake.calls_to("chat.postMessage")) == posted
+        engine.dispose()
+
+    print(f"digest cost on SQLite: week {WEEK}, median of {runs_count} builds")
+    for scale, (ms, figures, rows, load_s) in results.items():
+        print(f"  history x{scale:<2}: {rows:>7} rows (loaded in {load_s:.1f} s): {ms:7.1f} ms per digest "
+              f"(week: {figures[0]} min logged, {figures[1]} questions, {figures[2]} reviews, {figures[3]} decisions)")
+    ratio = results[10][0] / results[1][0]
+    print(f"  ratio x10 / x1: {ratio:.2f}")
+    print(f"  digest run: {posted} of {count} engagements built, claimed and posted in {job_s:.1f} s "
+          f"({job_s / max(posted, 1) * 1000:.0f} ms each)")
+    print(f"{verdict(results[1][0] < TARGET_MS)}  one digest with two years of history < {TARGET_MS:g} ms "
+          f"({results[1][0]:.1f})")
+    print(f"{verdict(ratio <= TARGET_RATIO)}  ten times the history <= {TARGET_RATIO:g} x slower ({ratio:.2f})")
+    print(f"{verdict(job_s < TARGET_JOB_S and posted == count)}  {count} digests < {TARGET_JOB_S:g} s "
+          f"({job_s:.1f})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
