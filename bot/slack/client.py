@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -15,6 +17,13 @@ from bot.settings import Settings
 TIMEOUT_SECONDS = 10
 
 
+class AnyServerErrorRetryHandler(ServerErrorRetryHandler):
+    """Retries every 5xx: slack_sdk's handler retries 500 and 503 only, but proxies answer 502 and 504 too."""
+
+    def _can_retry(self, *, response: Any = None, **_: Any) -> bool:
+        return response is not None and 500 <= response.status_code < 600
+
+
 def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
     """A WebClient for `settings.slack_api_url` that retries rate limits, 5xx and resets a few times."""
     if token is None and settings.slack_bot_token is not None:
@@ -26,7 +35,7 @@ def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
         retry_handlers=[
             ConnectionErrorRetryHandler(max_retry_count=2),
             RateLimitErrorRetryHandler(max_retry_count=2),
-            ServerErrorRetryHandler(max_retry_count=2),
+            AnyServerErrorRetryHandler(max_retry_count=2),
         ],
     )
 
