@@ -44,11 +44,7 @@ def client_for_team(settings: Settings, engine: Engine, team_id: str) -> WebClie
     """A client with the bot token of `team_id`: the configured token, or the OAuth installation's."""
     if not settings.oauth_enabled:
         return make_web_client(settings) if settings.slack_bot_token is not None else None
-    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+    from bot.slack.installations import installation_store
 
-    from bot.models.slack_oauth import BOTS_TABLE, INSTALLATIONS_TABLE
-
-    store = SQLAlchemyInstallationStore(client_id=settings.slack_client_id or "", engine=engine,
-                                        bots_table_name=BOTS_TABLE, installations_table_name=INSTALLATIONS_TABLE)
-    bot = store.find_bot(enterprise_id=None, team_id=team_id or None)
+    bot = installation_store(settings, engine).find_bot(enterprise_id=None, team_id=team_id or None)
     return make_web_client(settings, token=bot.bot_token) if bot and bot.bot_token else None
