@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_sdk import WebClient
@@ -12,6 +13,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from sqlalchemy import Engine
 
+from bot.redact import RedactingFilter
 from bot.settings import Settings
 
 TIMEOUT_SECONDS = 10
@@ -24,6 +26,20 @@ class AnyServerErrorRetryHandler(ServerErrorRetryHandler):
         return response is not None and 500 <= response.status_code < 600
 
 
+_SDK_FILTER = RedactingFilter()
+
+
+def sdk_logger(settings: Settings | None = None) -> logging.Logger:
+    """The logger our WebClients write to: slack_sdk logs response bodies at DEBUG (oauth.v2.access's holds the
+    new token), so its records are redacted where they are made, before any handler sees them."""
+    logger = logging.getLogger("slack_sdk.web.ctobot")
+    if settings is not None:
+        _SDK_FILTER.add_secrets(settings.secret_values())
+    if _SDK_FILTER not in logger.filters:
+        logger.addFilter(_SDK_FILTER)
+    return logger
+
+
 def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
     """A WebClient for `settings.slack_api_url` that retries rate limits, 5xx and resets a few times."""
     if token is None and settings.slack_bot_token is not None:
@@ -32,6 +48,7 @@ def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
         token=token,
         base_url=settings.slack_api_url,
         timeout=TIMEOUT_SECONDS,
+        logger=sdk_logger(settings),
         retry_handlers=[
             ConnectionErrorRetryHandler(max_retry_count=2),
             RateLimitErrorRetryHandler(max_retry_count=2),

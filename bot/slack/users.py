@@ -44,7 +44,8 @@ class UserDirectory:
             cached = self._cache.get(key)
         if cached and time.monotonic() - cached[0] < (self._ttl if cached[1] else self._miss_ttl):
             return cached[1]
-        quick = WebClient(token=client.token, base_url=client.base_url, timeout=LOOKUP_TIMEOUT_SECONDS)
+        quick = WebClient(token=client.token, base_url=client.base_url, timeout=LOOKUP_TIMEOUT_SECONDS,
+                          logger=client.logger)
         try:
             user = quick.users_info(user=user_id)["user"]
         except Exception as exc:
