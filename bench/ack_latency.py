@@ -193,10 +193,12 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--workers", type=int, default=1, help="WEB_CONCURRENCY of both apps (gunicorn workers)")
+    parser.add_argument("--threads", type=int, default=16, help="WEB_THREADS of both apps (threads per worker)")
     args = parser.parse_args()
     count = max(3, min(args.requests, 5000))
     concurrency = max(1, min(args.concurrency, 200))
     workers = max(1, min(args.workers, 8))
+    threads = max(1, min(args.threads, 64))
 
     llm = ThreadingHTTPServer(("127.0.0.1", 0), _SlowLLM)
     llm.daemon_threads = True
@@ -212,7 +214,7 @@ def main() -> int:
             cwd = Path(tmp)
             common = dict(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=fake.url,
                           DATABASE_URL=f"sqlite:///{cwd / 'bench.db'}", LOG_LEVEL="WARNING",
-                          WEB_CONCURRENCY=str(workers),
+                          WEB_CONCURRENCY=str(workers), WEB_THREADS=str(threads),
                           OPENAI_API_KEY="sk-bench-not-a-key", OPENAI_BASE_URL=f"http://127.0.0.1:{llm.server_port}/v1")
             setup_env = base_env(**common)
             ctobot("migrate", env=setup_env, cwd=cwd)
@@ -229,7 +231,7 @@ def main() -> int:
 
     print(f"ack latency: {count} signed requests at {concurrency} concurrent (1/3 /logtime, 1/3 /cto help, "
           f"1/3 question messages); Slack {SLACK_DELAY:g} s late, LLM {LLM_DELAY:g} s late; gunicorn gthread, "
-          f"{workers} worker(s) x 16 threads, SQLite")
+          f"{workers} worker(s) x {threads} threads, SQLite")
     print(f"{'app':8} {'count':>5} {'non-2xx':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8} "
           f"{'wall s':>7} {'RSS MB':>7}")
     for r in (app, bare):
