@@ -60,49 +60,73 @@ def _bulk(engine: Engine, table: Any, rows: list[dict[str, Any]]) -> None:
             conn.execute(insert(table), rows[start:start + BATCH])
 
 
+WEEK_MONDAY, WEEK_DAYS = date(2026, 11, 16), 7
+PER_WEEK = {kind: round(count * 7 / DAYS) for kind, count in BASE.items()}  # the same density, in one week
+
+
 def fill_history(engine: Engine, engagement_id: int, scale: float, rng: random.Random, days: int = DAYS) -> int:
-    """`days` of history ending on END, `scale` times BASE rows; returns the number of rows."""
-    first = END - timedelta(days=days)
+    """`days` of history ending on END, `scale` times BASE rows; returns the number of rows.
+
+    The measured week gets the same rows whatever the history (a fixed seed), so that a slower build can only
+    come from the history around it."""
+    counts = {kind: int(count * scale) for kind, count in BASE.items()}
+    rows = _rows(engagement_id, counts, END - timedelta(days=days), days + 1, rng, skip_week=True, offset=0)
+    week = _rows(engagement_id, PER_WEEK, WEEK_MONDAY, WEEK_DAYS, random.Random(99), skip_week=False,
+                 offset=counts["decision"] + counts["review_request"])
+    for model in (TimeEntry, Question, ReviewRequest, Decision):
+        table = model.__table__  # type: ignore[attr-defined]
+        _bulk(engine, table, rows[table.name] + week[table.name])
+    return sum(len(r) for r in rows.values()) + sum(len(r) for r in week.values())
+
+
+def _rows(engagement_id: int, counts: dict[str, int], first: date, days: int, rng: random.Random, *,
+          skip_week: bool, offset: int) -> dict[str, list[dict[str, Any]]]:
     start = datetime.combine(first, datetime.min.time(), tzinfo=UTC)
-    span = (END - first).total_seconds()
+    week_start = datetime.combine(WEEK_MONDAY - timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+    week_end = week_start + timedelta(days=WEEK_DAYS + 2)  # a day of margin for the time zone
     categories = sorted(CATEGORIES)
     recent = datetime.combine(END - timedelta(days=30), datetime.min.time(), tzinfo=UTC)
 
     def moment() -> datetime:
-        return start + timedelta(seconds=rng.random() * span)
+        while True:
+            at = start + timedelta(seconds=rng.random() * days * 86400)
+            if not (skip_week and week_start <= at < week_end):
+                return at
 
-    entries = [{"engagement_id": engagement_id, "user_id": "U0CTO", "work_date": first + timedelta(days=rng.randrange(days + 1)),
+    def day() -> date:
+        return moment().date()
+
+    entries = [{"engagement_id": engagement_id, "user_id": "U0CTO", "work_date": day(),
                 "minutes": rng.choice((15, 30, 45, 60, 90, 120)), "category": rng.choice(categories),
                 "note": "bench", "source": "command", "created_at": NOW}
-               for _ in range(int(BASE["time_entry"] * scale))]
+               for _ in range(counts["time_entry"])]
     questions = []
-    for i in range(int(BASE["question"] * scale)):
+    for i in range(counts["question"]):
         asked = moment()
         answered = i % 5 != 0 or asked < recent  # some of the last month's stay open
-        questions.append({"engagement_id": engagement_id, "channel_id": "C1", "message_ts": f"{asked.timestamp():.6f}.{i}",
-                          "asker_user_id": "U0FOUNDER", "text": "should we?", "asked_at": asked,
+        questions.append({"engagement_id": engagement_id, "channel_id": "C1",
+                          "message_ts": f"{asked.timestamp():.6f}.{offset + i}", "asker_user_id": "U0FOUNDER",
+                          "text": "should we?", "asked_at": asked,
                           "first_response_at": asked + timedelta(hours=rng.uniform(0.2, 8)) if answered else None,
                           "first_response_by": "U0CTO" if answered else None,
                           "status": "resolved" if answered and i % 3 else ("answered" if answered else "open")})
     reviews = []
-    for i in range(int(BASE["review_request"] * scale)):
+    for i in range(counts["review_request"]):
         requested = moment()
         done = i % 4 != 0 or requested < recent
         reviews.append({"engagement_id": engagement_id, "channel_id": "C1", "message_ts": f"{requested.timestamp():.6f}",
-                        "requester_user_id": "U0DEV", "url": f"https://github.com/acme/app/pull/{i + 1}",
+                        "requester_user_id": "U0DEV", "url": f"https://github.com/acme/app/pull/{offset + i + 1}",
                         "status": "done" if done else "requested", "requested_at": requested,
                         "completed_at": requested + timedelta(hours=rng.uniform(1, 48)) if done else None})
     decisions = []
-    for i in range(int(BASE["decision"] * scale)):
+    for i in range(counts["decision"]):
         created = moment()
         accepted = i % 4 != 0
-        decisions.append({"engagement_id": engagement_id, "number": i + 1, "title": f"Decision {i + 1}",
+        decisions.append({"engagement_id": engagement_id, "number": offset + i + 1, "title": f"Decision {i + 1}",
                           "status": "accepted" if accepted else "proposed", "deciders": ["U0CTO"],
                           "created_at": created, "updated_at": created,
                           "decided_at": created + timedelta(days=2) if accepted else None})
-    for model, rows in ((TimeEntry, entries), (Question, questions), (ReviewRequest, reviews), (Decision, decisions)):
-        _bulk(engine, model.__table__, rows)  # type: ignore[attr-defined]
-    return len(entries) + len(questions) + len(reviews) + len(decisions)
+    return {"time_entry": entries, "question": questions, "review_request": reviews, "decision": decisions}
 
 
 def time_digest(engine: Engine, engagement_id: int, runs_count: int) -> tuple[float, WeeklyDigestFigures]:
