@@ -113,8 +113,9 @@ def stop(process: subprocess.Popen[bytes]) -> None:
             process.wait()
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory of `pid` and all its descendants, from /proc."""
+def tree_memory_mb(pid: int) -> tuple[float, float]:
+    """Resident memory (RSS) of `pid` and all its descendants, and their proportional set size (PSS: pages
+    shared between the gunicorn master and its forked workers counted once), from /proc."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -124,17 +125,20 @@ def tree_rss_mb(pid: int) -> float:
                 continue
             ppid = int(stat.rsplit(")", 1)[1].split()[1])
             children.setdefault(ppid, []).append(int(entry))
-    total_kb, todo = 0, [pid]
+    rss_kb, pss_kb, todo = 0, 0, [pid]
     while todo:
         current = todo.pop()
         try:
             for line in Path(f"/proc/{current}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
-                    total_kb += int(line.split()[1])
+                    rss_kb += int(line.split()[1])
+            for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    pss_kb += int(line.split()[1])
         except OSError:
             continue
         todo.extend(children.get(current, []))
-    return total_kb / 1024
+    return rss_kb / 1024, pss_kb / 1024
 
 
 KINDS = ("/logtime", "/cto help", "message")
@@ -175,12 +179,12 @@ def measure(name: str, command: list[str], env: dict[str, str], cwd: Path, port:
         started = time.monotonic()
         latencies, statuses, kinds = send_mix(sender, count, concurrency, name)
         wall = time.monotonic() - started
-        rss = tree_rss_mb(process.pid)
+        rss, pss = tree_memory_mb(process.pid)
     finally:
         stop(process)
     return {"name": name, "count": len(latencies), "non_2xx": sum(1 for s in statuses if not 200 <= s < 300),
             "p50": statistics.median(latencies), "p95": percentile(latencies, 0.95),
-            "p99": percentile(latencies, 0.99), "max": max(latencies), "wall": wall, "rss": rss,
+            "p99": percentile(latencies, 0.99), "max": max(latencies), "wall": wall, "rss": rss, "pss": pss,
             "by_kind": {kind: [ms for ms, k in zip(latencies, kinds, strict=True) if k == kind] for kind in KINDS}}
 
 
@@ -233,10 +237,10 @@ def main() -> int:
           f"1/3 question messages); Slack {SLACK_DELAY:g} s late, LLM {LLM_DELAY:g} s late; gunicorn gthread, "
           f"{workers} worker(s) x {threads} threads, SQLite")
     print(f"{'app':8} {'count':>5} {'non-2xx':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8} "
-          f"{'wall s':>7} {'RSS MB':>7}")
+          f"{'wall s':>7} {'RSS MB':>7} {'PSS MB':>7}")
     for r in (app, bare):
         print(f"{r['name']:8} {r['count']:5d} {r['non_2xx']:7d} {r['p50']:8.1f} {r['p95']:8.1f} {r['p99']:8.1f} "
-              f"{r['max']:8.1f} {r['wall']:7.1f} {r['rss']:7.1f}")
+              f"{r['max']:8.1f} {r['wall']:7.1f} {r['rss']:7.1f} {r['pss']:7.1f}")
     for r in (app, bare):
         print(f"{r['name']:8} by kind: " + ", ".join(
             f"{kind} p50 {statistics.median(ms):.0f} / p99 {percentile(ms, 0.99):.0f} ms"
@@ -248,7 +252,7 @@ def main() -> int:
     print(f"{verdict(app['p99'] < TARGET_P99_MS)}  p99 < {TARGET_P99_MS:g} ms ({app['p99']:.1f})")
     print(f"{verdict(ratio <= TARGET_RATIO)}  p99 <= {TARGET_RATIO:g} x bare ({ratio:.2f})")
     print(f"{verdict(app['rss'] < TARGET_RSS_MB)}  RSS of the serve process tree < {TARGET_RSS_MB:g} MB "
-          f"({app['rss']:.1f})")
+          f"({app['rss']:.1f}; PSS {app['pss']:.1f})")
     return 0
 
 
