@@ -23,5 +23,5 @@ class OncePerLocalDay(CronTrigger):
         day = previous_fire_time.astimezone(zone).date()
         if fire.astimezone(zone).date() == day:
             next_day = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
-            return super().get_next_fire_time(previous_fire_time, next_day)
+            return super().get_next_fire_time(None, next_day)  # with a previous time, `now` would be ignored
         return fire

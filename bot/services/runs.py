@@ -76,7 +76,7 @@ def mark_failed(session: Session, *, run: DigestRun, error: str, release: bool) 
     """
     run.error = error[:500]
     if release:
-        run.claimed_at = utcnow() - CLAIM_LEASE - timedelta(seconds=1)
+        run.claimed_at = run.claimed_at - CLAIM_LEASE - timedelta(seconds=1)
     session.add(run)
     session.flush()
     return run
