@@ -21,7 +21,7 @@ logger = logging.getLogger("ctobot")
 
 
 EXPORT_KINDS = ("hours", "questions", "reviews", "decisions", "risks", "adr", "handover")
-BUILT_EXPORTS = ("hours", "questions", "reviews", "risks")
+BUILT_EXPORTS = ("hours", "questions", "reviews", "risks", "handover")
 
 
 class CliError(Exception):
@@ -439,6 +439,8 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     if args.kind not in BUILT_EXPORTS:
         raise CliError(f"`export {args.kind}` is not available in this version of ctobot yet "
                        f"(available: {', '.join(BUILT_EXPORTS)})")
+    if args.kind == "handover":
+        return _export_handover(settings, args)
     fmt = args.format or "csv"
     if fmt not in ("csv", "json"):
         raise CliError(f"{args.kind} export as csv or json")
@@ -467,6 +469,29 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
         else:  # users.info after the transaction has closed
             names = _cli_user_names(settings, engine, engagement.team_id, {e.user_id for e in entries})
             output = exports.hours_csv(entries, engagement=engagement, names=names)
+    finally:
+        engine.dispose()
+    _write(output, args.out)
+    return 0
+
+
+def _export_handover(settings: Settings, args: argparse.Namespace) -> int:
+    from zoneinfo import ZoneInfo
+
+    from bot.db import make_engine, make_session_factory, transaction
+    from bot.models import utcnow
+    from bot.services import engagements, handover
+
+    if (args.format or "md") != "md":
+        raise CliError("the handover pack is Markdown: use --format md (or leave --format out)")
+    ensure_schema(settings, migrate=False)
+    engine = make_engine(settings.database_url)
+    now = utcnow()
+    try:
+        with transaction(make_session_factory(engine)) as session:
+            engagement = engagements.get_by_name(session, name=args.client, team_id=args.team)
+            output = handover.handover_markdown(session, engagement=engagement, now=now,
+                                                today=now.astimezone(ZoneInfo(engagement.timezone)).date())
     finally:
         engine.dispose()
     _write(output, args.out)
