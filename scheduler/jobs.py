@@ -12,7 +12,7 @@ from apscheduler.triggers.cron import CronTrigger
 from bot.db import transaction
 from bot.deps import Deps
 from bot.models import Engagement, utcnow
-from bot.scheduled_posts import DIGEST, STATEMENT, post_due
+from bot.scheduled_posts import DIGEST, STATEMENT, PostResult, post_due
 from bot.services import alerts, capture, runs
 from bot.services.business_hours import add_business_hours
 from bot.slack.capture_blocks import reminder_text
@@ -104,13 +104,21 @@ def hourly(engagement: Engagement, zone: ZoneInfo) -> CronTrigger:
 def run_weekly_digest(deps: Deps, engagement_id: int) -> int:
     """Post the engagement's digest for the slot that just came (once, whichever process gets there first)."""
     results = post_due(deps, engagement_id=engagement_id, claimed_by=process_name(), kinds=(DIGEST,))
+    _log_unposted(results)
     return sum(result.posted for result in results)
 
 
 def run_monthly_statement(deps: Deps, engagement_id: int) -> int:
     """Post last month's statement on the first business day of the month (once)."""
     results = post_due(deps, engagement_id=engagement_id, claimed_by=process_name(), kinds=(STATEMENT,))
+    _log_unposted(results)
     return sum(result.posted for result in results)
+
+
+def _log_unposted(results: list[PostResult]) -> None:
+    for result in results:
+        if not result.posted:
+            logger.info("%s %s not posted: %s", result.kind, result.period, result.reason)
 
 
 def catch_up(deps: Deps) -> int:
