@@ -21,7 +21,7 @@ logger = logging.getLogger("ctobot")
 
 
 EXPORT_KINDS = ("hours", "questions", "reviews", "decisions", "risks", "adr", "handover")
-BUILT_EXPORTS = ("hours", "questions", "reviews", "risks")
+BUILT_EXPORTS = ("hours", "questions", "reviews", "risks", "handover")
 
 
 class CliError(Exception):
@@ -382,51 +382,38 @@ def cmd_client_list(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.db import make_engine, make_session_factory, transaction
+    from zoneinfo import ZoneInfo
+
+    from bot.db import transaction
     from bot.models import utcnow
-    from bot.services import digest, engagements, runs
-    from bot.slack.client import client_for_team
-    from bot.slack.digest_blocks import digest_message, digest_plain_text
+    from bot.runtime import build_deps
+    from bot.scheduled_posts import post_digest
+    from bot.services import digest, engagements
+    from bot.slack.digest_blocks import digest_plain_text
 
     if args.force and not args.post:
         raise CliError("--force goes with --post")
     ensure_schema(settings, migrate=False)
-    engine = make_engine(settings.database_url)
+    deps = build_deps(settings)
     now = utcnow()
     try:
-        factory = make_session_factory(engine)
-        with transaction(factory) as session:
+        with transaction(deps.session_factory) as session:
             engagement = engagements.get_by_name(session, name=args.client, team_id=args.team)
-            week = digest.week_of(engagement, key=args.week)
-            built = digest.build_digest(session, engagement=engagement, week=week, now=now)
-            status = engagements.engagement_status(session, engagement=engagement)
-        if not args.post:
-            sys.stdout.write(digest_plain_text(built, now=now))
-            return 0
-        if status.primary_channel is None:
-            raise CliError(f"{engagement.display_name} has no digest channel: run `/cto setup` in one")
-        client = client_for_team(settings, engine, engagement.team_id)
-        if client is None:
-            raise CliError("no Slack token to post with: set SLACK_BOT_TOKEN (or install the app in OAuth mode)")
-        with transaction(factory) as session:
-            run = runs.claim_run(session, engagement_id=engagement.id, kind="digest", period=week.key,  # type: ignore[arg-type]
-                                 claimed_by="cli")
-            if run is None:
-                run = runs.find_run(session, engagement_id=engagement.id, kind="digest", period=week.key)  # type: ignore[arg-type]
-                assert run is not None
-                if not args.force:
-                    when = f"posted {run.posted_at:%Y-%m-%d %H:%M} UTC" if run.posted_at else "claimed but not posted"
-                    raise CliError(f"the {week.key} digest of {engagement.display_name} was already {when}; "
-                                   "--force posts it again")
-        text, message_blocks = digest_message(built, now=now)
-        posted = client.chat_postMessage(channel=status.primary_channel, text=text, blocks=message_blocks)
-        with transaction(factory) as session:
-            claimed = runs.find_run(session, engagement_id=engagement.id, kind="digest", period=week.key)  # type: ignore[arg-type]
-            runs.mark_posted(session, run=claimed, channel_id=status.primary_channel,  # type: ignore[arg-type]
-                             message_ts=posted.get("ts"))
+            week = digest.week_of(engagement, key=args.week,
+                                  today=now.astimezone(ZoneInfo(engagement.timezone)).date())
+            if not args.post:
+                built = digest.build_digest(session, engagement=engagement, week=week, now=now)
+                sys.stdout.write(digest_plain_text(built, now=now))
+                return 0
+        result = post_digest(deps, engagement_id=engagement.id, claimed_by="cli", week_key=week.key,  # type: ignore[arg-type]
+                             now=now, force=args.force)
     finally:
-        engine.dispose()
-    print(f"posted the {week.key} digest of {engagement.display_name} to {status.primary_channel}")
+        deps.background.shutdown(wait=False)
+        deps.engine.dispose()
+    if not result.posted:
+        hint = "; --force posts it again" if "already posted" in result.reason or "claimed" in result.reason else ""
+        raise CliError(result.reason + hint)
+    print(f"posted the {week.key} digest of {engagement.display_name} to {result.channel_id}")
     return 0
 
 
@@ -452,6 +439,8 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     if args.kind not in BUILT_EXPORTS:
         raise CliError(f"`export {args.kind}` is not available in this version of ctobot yet "
                        f"(available: {', '.join(BUILT_EXPORTS)})")
+    if args.kind == "handover":
+        return _export_handover(settings, args)
     fmt = args.format or "csv"
     if fmt not in ("csv", "json"):
         raise CliError(f"{args.kind} export as csv or json")
@@ -480,6 +469,29 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
         else:  # users.info after the transaction has closed
             names = _cli_user_names(settings, engine, engagement.team_id, {e.user_id for e in entries})
             output = exports.hours_csv(entries, engagement=engagement, names=names)
+    finally:
+        engine.dispose()
+    _write(output, args.out)
+    return 0
+
+
+def _export_handover(settings: Settings, args: argparse.Namespace) -> int:
+    from zoneinfo import ZoneInfo
+
+    from bot.db import make_engine, make_session_factory, transaction
+    from bot.models import utcnow
+    from bot.services import engagements, handover
+
+    if (args.format or "md") != "md":
+        raise CliError("the handover pack is Markdown: use --format md (or leave --format out)")
+    ensure_schema(settings, migrate=False)
+    engine = make_engine(settings.database_url)
+    now = utcnow()
+    try:
+        with transaction(make_session_factory(engine)) as session:
+            engagement = engagements.get_by_name(session, name=args.client, team_id=args.team)
+            output = handover.handover_markdown(session, engagement=engagement, now=now,
+                                                today=now.astimezone(ZoneInfo(engagement.timezone)).date())
     finally:
         engine.dispose()
     _write(output, args.out)

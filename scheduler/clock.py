@@ -22,6 +22,8 @@ logger = logging.getLogger(__name__)
 
 SYNC_JOB_ID = "sync-engagements"
 SYNC_MINUTES = 5
+CATCH_UP_JOB_ID = "catch-up"
+CATCH_UP_MINUTES = 10
 # A job that wakes late (process busy, restarted) still runs within this window; the run claims keep it once.
 MISFIRE_GRACE_SECONDS = 72 * 3600
 
@@ -42,6 +44,8 @@ def default_jobs() -> list[EngagementJob]:
     return [
         EngagementJob(kind="budget-alerts", trigger=jobs.hourly, run=jobs.run_budget_alerts),
         EngagementJob(kind="question-reminders", trigger=jobs.every_five_minutes, run=jobs.run_question_reminders),
+        EngagementJob(kind="digest", trigger=jobs.weekly_digest, run=jobs.run_weekly_digest),
+        EngagementJob(kind="statement", trigger=jobs.first_business_days, run=jobs.run_monthly_statement),
     ]
 
 
@@ -53,6 +57,11 @@ def build_scheduler(deps: Deps, *, blocking: bool, jobs: list[EngagementJob] | N
     specs = default_jobs() if jobs is None else jobs
     scheduler.add_job(sync_engagement_jobs, "interval", minutes=SYNC_MINUTES, id=SYNC_JOB_ID,
                       args=(scheduler, deps, specs), next_run_time=datetime.now(UTC))
+    if jobs is None:  # a fresh process remembers no missed run: look for one explicitly, now and then regularly
+        from scheduler.jobs import catch_up
+
+        scheduler.add_job(catch_up, "interval", minutes=CATCH_UP_MINUTES, id=CATCH_UP_JOB_ID, args=(deps,),
+                          next_run_time=datetime.now(UTC))
     return scheduler
 
 
@@ -74,7 +83,7 @@ def sync_engagement_jobs(scheduler: BaseScheduler, deps: Deps, specs: list[Engag
             elif str(existing.trigger) != str(trigger):
                 existing.reschedule(trigger)
     for job in scheduler.get_jobs():
-        if job.id != SYNC_JOB_ID and job.id not in wanted:
+        if job.id not in (SYNC_JOB_ID, CATCH_UP_JOB_ID) and job.id not in wanted:
             job.remove()
     logger.debug("scheduler holds %d engagement jobs", len(wanted))
     return len(wanted)

@@ -12,9 +12,11 @@ from apscheduler.triggers.cron import CronTrigger
 from bot.db import transaction
 from bot.deps import Deps
 from bot.models import Engagement, utcnow
+from bot.scheduled_posts import DIGEST, STATEMENT, PostResult, post_due
 from bot.services import alerts, capture, runs
 from bot.services.business_hours import add_business_hours
 from bot.slack.capture_blocks import reminder_text
+from scheduler.triggers import OncePerLocalDay
 
 logger = logging.getLogger(__name__)
 
@@ -97,3 +99,54 @@ def every_five_minutes(engagement: Engagement, zone: ZoneInfo) -> CronTrigger:
 def hourly(engagement: Engagement, zone: ZoneInfo) -> CronTrigger:
     """Every hour at :07 in the engagement's zone."""
     return CronTrigger(minute=7, timezone=zone)
+
+
+def run_weekly_digest(deps: Deps, engagement_id: int) -> int:
+    """Post the engagement's digest for the slot that just came (once, whichever process gets there first)."""
+    results = post_due(deps, engagement_id=engagement_id, claimed_by=process_name(), kinds=(DIGEST,))
+    _log_unposted(results)
+    return sum(result.posted for result in results)
+
+
+def run_monthly_statement(deps: Deps, engagement_id: int) -> int:
+    """Post last month's statement on the first business day of the month (once)."""
+    results = post_due(deps, engagement_id=engagement_id, claimed_by=process_name(), kinds=(STATEMENT,))
+    _log_unposted(results)
+    return sum(result.posted for result in results)
+
+
+def _log_unposted(results: list[PostResult]) -> None:
+    for result in results:
+        if not result.posted:
+            logger.info("%s %s not posted: %s", result.kind, result.period, result.reason)
+
+
+def catch_up(deps: Deps) -> int:
+    """Post every digest or statement whose slot passed within 72 h and is not posted: after downtime, or after
+    a poster died between its claim and its post. Runs when the clock starts and then every few minutes."""
+    from bot.services import engagements
+
+    with transaction(deps.session_factory) as session:
+        ids = [e.id for e in engagements.list_engagements(session)]
+    posted = 0
+    for engagement_id in ids:
+        try:
+            posted += sum(r.posted for r in post_due(deps, engagement_id=engagement_id, claimed_by=process_name()))
+        except Exception:
+            logger.exception("catch-up for engagement %s failed", engagement_id)
+    if posted:
+        logger.info("catch-up posted %d digests or statements", posted)
+    return posted
+
+
+def weekly_digest(engagement: Engagement, zone: ZoneInfo) -> OncePerLocalDay:
+    """The engagement's digest weekday and time, local."""
+    slot = engagement.digest_time
+    return OncePerLocalDay(day_of_week=engagement.digest_weekday, hour=slot.hour, minute=slot.minute, timezone=zone)
+
+
+def first_business_days(engagement: Engagement, zone: ZoneInfo) -> OncePerLocalDay:
+    """Business start on the business days among the 1st–7th; the job posts only on the first of them."""
+    start = engagement.business_start
+    return OncePerLocalDay(day="1-7", day_of_week=engagement.business_days, hour=start.hour, minute=start.minute,
+                           timezone=zone)

@@ -147,3 +147,20 @@ def build_digest(session: Session, *, engagement: Engagement, week: Week, now: d
         decisions_new=list(new_decisions), decisions_accepted=list(accepted), artifacts_delivered=delivered,
         artifacts_due_soon=[s for s in states if s.state == "due-soon"],
         artifacts_overdue=[s for s in states if s.state == "overdue"], high_risks=list(high))
+
+
+CHART_WEEKS = 8
+
+
+def weekly_minutes(session: Session, *, engagement: Engagement, week: Week,
+                   count: int = CHART_WEEKS) -> list[tuple[Week, int]]:
+    """Minutes logged in each of the `count` weeks ending with `week`, oldest first."""
+    weeks = [week_of(engagement, today=week.monday - timedelta(weeks=n)) for n in range(count - 1, -1, -1)]
+    rows = session.exec(select(TimeEntry.work_date, func.sum(TimeEntry.minutes)).where(
+        TimeEntry.engagement_id == engagement.id, TimeEntry.work_date >= weeks[0].monday,
+        TimeEntry.work_date <= week.sunday, col(TimeEntry.deleted_at).is_(None)).group_by(TimeEntry.work_date)).all()
+    totals = dict.fromkeys((w.key for w in weeks), 0)
+    for work_date, minutes in rows:
+        year, number, _ = work_date.isocalendar()
+        totals[f"{year}-W{number:02d}"] += int(minutes)
+    return [(w, totals[w.key]) for w in weeks]

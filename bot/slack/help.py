@@ -29,6 +29,7 @@ CATALOGUE: dict[str, CommandHelp] = {
                 "`/cto status` — the engagement's client, tier, hours band and month to date",
                 "`/cto questions` — open questions, oldest first, with how long each has waited",
                 "`/cto digest` — this week's digest, shown only to you",
+                "`/cto handover` — the handover pack (Markdown) in your DM (CTO only)",
             ),
         ),
         CommandHelp(
@@ -79,4 +80,4 @@ CATALOGUE: dict[str, CommandHelp] = {
     )
 }
 
-CTO_PLANNED_SUBCOMMANDS = ("handover",)
+CTO_PLANNED_SUBCOMMANDS: tuple[str, ...] = ()

@@ -14,11 +14,12 @@ from bot.db import transaction
 from bot.deps import Deps
 from bot.errors import InvalidInput, NotAllowed
 from bot.models import utcnow
-from bot.services import capture, digest, engagements, retainer
+from bot.services import capture, digest, engagements, handover, retainer
 from bot.slack import blocks, capture_blocks, digest_blocks, ids
 from bot.slack.help import CTO_PLANNED_SUBCOMMANDS
 from handlers.context import team_of
 from handlers.errors import user_errors
+from handlers.handover_send import send_handover
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +44,8 @@ def register(app: App, deps: Deps) -> None:
             ack(**questions_reply(command=command, body=body, context=context, deps=deps))
         elif sub == "digest":
             ack(**digest_reply(command=command, body=body, context=context, deps=deps))
+        elif sub == "handover":
+            ack(**handover_reply(command=command, body=body, client=client, context=context, deps=deps))
         elif sub in CTO_PLANNED_SUBCOMMANDS:
             ack(text=f"`/cto {sub}` isn't available in this version of ctobot yet.")
         else:
@@ -82,6 +85,26 @@ def digest_reply(*, command: dict[str, Any], body: dict[str, Any], context: Bolt
         built = digest.build_digest(session, engagement=engagement, week=digest.week_of(engagement), now=now)
         text, message_blocks = digest_blocks.digest_message(built, now=now)
     return {"text": text, "blocks": message_blocks}
+
+
+def handover_reply(*, command: dict[str, Any], body: dict[str, Any], client: WebClient, context: BoltContext,
+                   deps: Deps) -> dict[str, Any]:
+    """`/cto handover` (CTO only): the pack goes to the caller's DM as a Markdown file, in the background."""
+    now, user_id = utcnow(), command["user_id"]
+    with transaction(deps.session_factory) as session:
+        engagement = engagements.require_engagement(
+            session, team_id=team_of(context, body), channel_id=command["channel_id"])
+        engagements.require_cto(engagement, user_id, to="prepare its handover pack")
+        today = now.astimezone(ZoneInfo(engagement.timezone)).date()
+        markdown = handover.handover_markdown(session, engagement=engagement, now=now, today=today)
+        name, display = engagement.name, engagement.display_name
+    queued = deps.background.submit(send_handover, client, markdown=markdown, user_id=user_id,
+                                    filename=f"{name}-handover-{today:%Y-%m-%d}.md",
+                                    title=f"{display} handover pack, {today:%d %b %Y}")
+    if queued is None:
+        return {"text": "ctobot is busy right now; please try `/cto handover` again in a minute."}
+    return {"text": f"Preparing {display}'s handover pack: it will arrive in your DM as a Markdown file "
+                    "(also `ctobot export handover --client " + name + "`)."}
 
 
 def open_setup(*, ack: Ack, command: dict[str, Any], body: dict[str, Any], client: WebClient,

@@ -45,3 +45,26 @@ def test_post_is_once_per_week_unless_forced(tmp_path, database_url, session_fac
     posts = fake_slack.calls_to("chat.postMessage")
     assert len(posts) == 2 and all(p.args["channel"] == "C1" for p in posts)
     assert posts[0].args["blocks"][0]["type"] == "header" and "2.5 h this week" in posts[0].args["text"]
+
+
+def test_three_concurrent_cli_posters_give_one_message(tmp_path, database_url, session_factory, fake_slack):
+    import subprocess
+    import sys
+
+    from tests.cli.test_cli import clean_env
+
+    seeded(session_factory)
+    fake_slack.slow("chat.postMessage", 0.5)
+    env = clean_env(DATABASE_URL=database_url, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
+                    SLACK_API_URL=fake_slack.url)
+    command = [sys.executable, "-m", "bot", "digest", "--client", "acme", "--week", "2026-W47", "--post"]
+    processes = [subprocess.Popen(command, cwd=tmp_path, env=env, text=True, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE) for _ in range(3)]
+    outcomes = [(p.wait(timeout=60), p.stdout.read(), p.stderr.read()) for p in processes]
+    for p in processes:
+        p.stdout.close()
+        p.stderr.close()
+    assert sorted(code for code, _, _ in outcomes) == [0, 2, 2], outcomes
+    refusals = [err for code, _, err in outcomes if code == 2]
+    assert all("already posted" in err or "claimed by cli" in err for err in refusals), refusals
+    assert len(fake_slack.calls_to("chat.postMessage")) == 1

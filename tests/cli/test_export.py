@@ -73,6 +73,22 @@ def test_bad_requests_exit_2_with_a_message(tmp_path, database_url, session_fact
     assert month.returncode == 2 and "YYYY-MM" in month.stderr
     later = ctobot("export", "decisions", "--client", "acme", cwd=tmp_path, DATABASE_URL=database_url)
     assert later.returncode == 2 and "not available" in later.stderr
+    csv_pack = ctobot("export", "handover", "--client", "acme", "--format", "csv", cwd=tmp_path,
+                      DATABASE_URL=database_url)
+    assert csv_pack.returncode == 2 and "Markdown" in csv_pack.stderr
+
+
+def test_handover_export_writes_the_markdown_pack(tmp_path, database_url, session_factory):
+    seed(session_factory)
+    out = tmp_path / "handover.md"
+    result = ctobot("export", "handover", "--client", "acme", "--out", str(out), cwd=tmp_path,
+                    DATABASE_URL=database_url)
+    assert result.returncode == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# Acme Ltd — handover pack")
+    assert "| 2026-10 | 0.75 | 20–25 (under) | hiring 45m |" in text
+    assert "| 2026-11 | 1.83 | 20–25 (under) | architecture 1h 30m, review 20m |" in text  # the deleted spike left out
+    assert "No decisions recorded." in text and "## Still open" in text
 
 
 def test_questions_and_reviews_export_as_json_and_csv(tmp_path, database_url, session_factory):

@@ -46,3 +46,29 @@ def test_jobs_follow_engagements_and_their_time_zones(session_factory, engine, d
         engagements.mark_team_uninstalled(session, team_id="T_TEST")
     assert sync_engagement_jobs(scheduler, deps, [spec]) == 0
     assert [job.id for job in scheduler.get_jobs()] == ["sync-engagements"]
+
+
+def test_default_jobs_post_the_digest_and_statement_and_follow_changes(session_factory, engine, database_url):
+    from bot.models import Engagement
+    from scheduler.clock import default_jobs
+
+    deps = Deps(settings=make_settings(database_url, "http://127.0.0.1:9/api/"), engine=engine,
+                session_factory=session_factory, background=Background(max_workers=1))
+    specs = default_jobs()
+    scheduler = build_scheduler(deps, blocking=False)
+    assert {job.id for job in scheduler.get_jobs()} == {"sync-engagements", "catch-up"}
+    acme = add_engagement(session_factory, name="acme", channel="C1", timezone="Europe/London")
+    sync_engagement_jobs(scheduler, deps, specs)
+    monday = datetime(2026, 11, 16, tzinfo=ZoneInfo("UTC"))
+    digest = scheduler.get_job(f"digest:{acme.id}").trigger
+    assert digest.get_next_fire_time(None, monday) == datetime(2026, 11, 20, 16, 0, tzinfo=ZoneInfo("Europe/London"))
+    statement = scheduler.get_job(f"statement:{acme.id}").trigger
+    assert statement.get_next_fire_time(None, monday) == datetime(2026, 12, 1, 9, 0, tzinfo=ZoneInfo("Europe/London"))
+
+    with transaction(session_factory) as session:
+        row = session.get(Engagement, acme.id)
+        row.digest_weekday = "mon"
+        session.add(row)
+    sync_engagement_jobs(scheduler, deps, specs)
+    digest = scheduler.get_job(f"digest:{acme.id}").trigger
+    assert digest.get_next_fire_time(None, monday) == datetime(2026, 11, 16, 16, 0, tzinfo=ZoneInfo("Europe/London"))

@@ -105,3 +105,29 @@ def test_digest_preview_is_shown_to_the_caller_only(slack_app):
     assert "Acme — weekly digest" in reply and "*Questions*" in reply
     assert response.json().get("response_type", "ephemeral") == "ephemeral"
     assert slack_app.fake.calls_to("chat.postMessage") == []
+
+
+def test_handover_sends_the_markdown_pack_to_the_ctos_dm(slack_app):
+    from bot.db import transaction
+    from bot.services import risks
+
+    acme = add_engagement(slack_app.session_factory, name="acme", channel="C1", ctos=("U1",))
+    with transaction(slack_app.session_factory) as session:
+        risks.add_risk(session, engagement=acme, title="Single DBA", severity="high", user_id="U1")
+    reply = reply_text(slack_app.slack.command("/cto", "handover", channel_id="C1", user_id="U1"))
+    assert "Acme's handover pack" in reply and "DM" in reply
+    slack_app.settle()
+    [upload] = slack_app.fake.uploads
+    text = upload["data"].decode()
+    assert text.startswith("# Acme — handover pack") and "| 1 | Single DBA | high | open |" in text
+    assert upload["filename"].startswith("acme-handover-") and upload["filename"].endswith(".md")
+    [opened] = slack_app.fake.calls_to("conversations.open")
+    assert opened.args["users"] == "U1" and upload["channel_id"].startswith("D")
+
+
+def test_handover_is_for_the_cto_only(slack_app):
+    add_engagement(slack_app.session_factory, name="acme", channel="C1", ctos=("U1",))
+    reply = reply_text(slack_app.slack.command("/cto", "handover", channel_id="C1", user_id="U2"))
+    assert "CTO" in reply or "Only" in reply
+    slack_app.settle()
+    assert slack_app.fake.uploads == []

@@ -1,0 +1,218 @@
+"""The weekly digest and the monthly statement, posted exactly once: claim, post, record.
+
+One use case for the clock (on time and catch-up) and `ctobot digest --post`. The claim is committed
+before Slack is called and the post recorded after; uploads (chart, CSV) go into the post's thread outside
+any transaction, and their failure leaves the post standing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import charts
+from bot.db import transaction
+from bot.deps import Deps
+from bot.errors import NotFound
+from bot.models import DigestRun, Engagement, utcnow
+from bot.services import digest, engagements, exports, runs, schedule, statement
+from bot.slack.digest_blocks import digest_message
+from bot.slack.statement_blocks import statement_message
+from bot.slack.users import names_for
+
+logger = logging.getLogger(__name__)
+
+DIGEST, STATEMENT = "digest", "statement"
+
+
+@dataclass(frozen=True)
+class PostResult:
+    """What became of one attempt to post a digest or statement."""
+
+    kind: str
+    period: str
+    posted: bool
+    reason: str = ""
+    channel_id: str | None = None
+    message_ts: str | None = None
+
+
+@dataclass(frozen=True)
+class _Target:
+    engagement_id: int
+    display_name: str
+    channel_id: str
+    client: WebClient
+
+
+def _target(deps: Deps, engagement_id: int, kind: str, period: str) -> _Target | PostResult:
+    """Where to post, or why not."""
+    with transaction(deps.session_factory) as session:
+        engagement = session.get(Engagement, engagement_id)
+        if engagement is None:
+            raise NotFound("No such engagement.")
+        if engagement.uninstalled_at is not None:
+            return PostResult(kind, period, False, f"{engagement.display_name}'s workspace uninstalled the app")
+        channel = engagements.engagement_status(session, engagement=engagement).primary_channel
+        name, team_id = engagement.display_name, engagement.team_id
+    if channel is None:
+        return PostResult(kind, period, False, f"{name} has no digest channel: run `/cto setup` in one")
+    client = deps.slack_client(team_id)
+    if client is None:
+        return PostResult(kind, period, False, "no Slack token to post with: set SLACK_BOT_TOKEN "
+                                               "(or install the app in OAuth mode)")
+    return _Target(engagement_id, name, channel, client)
+
+
+def _refusal(run: DigestRun | None, what: str) -> str:
+    if run is not None and run.posted_at is not None:
+        return f"{what} was already posted {run.posted_at:%Y-%m-%d %H:%M} UTC"
+    return f"{what} is claimed by {run.claimed_by if run else 'another process'} and not posted yet"
+
+
+def _claim(session: Any, *, target: _Target, kind: str, period: str, claimed_by: str, now: datetime,
+           force: bool) -> DigestRun | None:
+    if force:
+        return runs.force_claim(session, engagement_id=target.engagement_id, kind=kind, period=period,
+                                claimed_by=claimed_by, now=now)
+    return runs.claim_run(session, engagement_id=target.engagement_id, kind=kind, period=period,
+                          claimed_by=claimed_by, now=now)
+
+
+def _post(deps: Deps, target: _Target, *, kind: str, period: str, what: str, text: str, blocks: Any) -> PostResult:
+    """Post the claimed message and record the outcome."""
+    try:
+        ts = str(target.client.chat_postMessage(channel=target.channel_id, text=text, blocks=blocks)["ts"])
+    except Exception as exc:
+        definite = isinstance(exc, SlackApiError)  # Slack answered: nothing was posted, so retry at once
+        with transaction(deps.session_factory) as session:
+            run = runs.find_run(session, engagement_id=target.engagement_id, kind=kind, period=period)
+            if run is not None:
+                runs.mark_failed(session, run=run, error=f"{type(exc).__name__}: {exc}", release=definite)
+        logger.exception("posting %s failed", what)
+        return PostResult(kind, period, False, f"posting {what} failed ({type(exc).__name__}); "
+                                               "it will be retried")
+    with transaction(deps.session_factory) as session:
+        run = runs.find_run(session, engagement_id=target.engagement_id, kind=kind, period=period)
+        assert run is not None
+        runs.mark_posted(session, run=run, channel_id=target.channel_id, message_ts=ts)
+    logger.info("posted %s to %s", what, target.channel_id)
+    return PostResult(kind, period, True, channel_id=target.channel_id, message_ts=ts)
+
+
+def _upload_into_thread(target: _Target, result: PostResult, what: str, make: Callable[[], dict[str, Any]]) -> None:
+    """Upload a file into the post's thread; a failure is logged and the post stands."""
+    if not result.posted:
+        return
+    try:
+        target.client.files_upload_v2(channel=target.channel_id, thread_ts=result.message_ts, **make())
+    except Exception:
+        logger.warning("uploading %s into the thread of %s failed; the post stands", what, result.period,
+                       exc_info=True)
+
+
+def post_digest(deps: Deps, *, engagement_id: int, claimed_by: str, week_key: str | None = None,
+                now: datetime | None = None, force: bool = False) -> PostResult:
+    """Post the engagement's digest of `week_key` (this week by default) once, with its chart in the thread."""
+    now = now or utcnow()
+    with transaction(deps.session_factory) as session:
+        engagement = session.get(Engagement, engagement_id)
+        if engagement is None:
+            raise NotFound("No such engagement.")
+        today = now.astimezone(ZoneInfo(engagement.timezone)).date()
+        week = digest.week_of(engagement, key=week_key, today=today)
+    target = _target(deps, engagement_id, DIGEST, week.key)
+    if isinstance(target, PostResult):
+        return target
+    what = f"the {week.key} digest of {target.display_name}"
+    with transaction(deps.session_factory) as session:
+        run = _claim(session, target=target, kind=DIGEST, period=week.key, claimed_by=claimed_by, now=now,
+                     force=force)
+        if run is None:
+            existing = runs.find_run(session, engagement_id=engagement_id, kind=DIGEST, period=week.key)
+            return PostResult(DIGEST, week.key, False, _refusal(existing, what))
+        engagement = session.get(Engagement, engagement_id)
+        assert engagement is not None
+        text, blocks = digest_message(digest.build_digest(session, engagement=engagement, week=week, now=now),
+                                      now=now)
+        series = digest.weekly_minutes(session, engagement=engagement, week=week)
+        band, name = (engagement.hours_min, engagement.hours_max), engagement.name
+    result = _post(deps, target, kind=DIGEST, period=week.key, what=what, text=text, blocks=blocks)
+
+    def chart() -> dict[str, Any]:
+        png = charts.weekly_hours_png(labels=[w.key[-3:] for w, _ in series], hours=[m / 60 for _, m in series],
+                                      band=band, title=f"{target.display_name}: hours per week, last 8 weeks")
+        return {"file": png, "filename": f"{name}-hours-{week.key}.png", "title": f"Hours per week to {week.key}"}
+
+    _upload_into_thread(target, result, "the hours chart", chart)
+    return result
+
+
+def post_statement(deps: Deps, *, engagement_id: int, claimed_by: str, month: date,
+                   now: datetime | None = None, force: bool = False) -> PostResult:
+    """Post the engagement's statement of `month` once, with the month's Harvest CSV in the thread."""
+    now = now or utcnow()
+    period = f"{month:%Y-%m}"
+    target = _target(deps, engagement_id, STATEMENT, period)
+    if isinstance(target, PostResult):
+        return target
+    what = f"the {period} statement of {target.display_name}"
+    with transaction(deps.session_factory) as session:
+        run = _claim(session, target=target, kind=STATEMENT, period=period, claimed_by=claimed_by, now=now,
+                     force=force)
+        if run is None:
+            existing = runs.find_run(session, engagement_id=engagement_id, kind=STATEMENT, period=period)
+            return PostResult(STATEMENT, period, False, _refusal(existing, what))
+        engagement = session.get(Engagement, engagement_id)
+        assert engagement is not None
+        text, blocks = statement_message(statement.build_statement(session, engagement=engagement, month=month))
+        entries = exports.month_entries(session, engagement=engagement, month=month, include_deleted=False)
+    result = _post(deps, target, kind=STATEMENT, period=period, what=what, text=text, blocks=blocks)
+
+    def csv_file() -> dict[str, Any]:
+        names, _ = names_for(deps.users, target.client, {e.user_id for e in entries})
+        return {"content": exports.hours_csv(entries, engagement=engagement, names=names),
+                "filename": f"{engagement.name}-hours-{period}.csv",
+                "title": f"{target.display_name} hours, {month:%B %Y} (Harvest CSV)"}
+
+    _upload_into_thread(target, result, "the Harvest CSV", csv_file)
+    return result
+
+
+def post_due(deps: Deps, *, engagement_id: int, claimed_by: str, now: datetime | None = None,
+             kinds: tuple[str, ...] = (DIGEST, STATEMENT)) -> list[PostResult]:
+    """Post the latest digest and statement slots if they fell within the catch-up window and are not posted."""
+    now = now or utcnow()
+    due: list[tuple[str, str, Any]] = []
+    with transaction(deps.session_factory) as session:
+        engagement = session.get(Engagement, engagement_id)
+        if engagement is None or engagement.uninstalled_at is not None:
+            return []
+        if DIGEST in kinds:
+            slot = schedule.latest_digest_slot(engagement, now=now)
+            if schedule.is_due(slot, now=now) and slot.date() >= engagement.start_date:
+                due.append((DIGEST, schedule.digest_period(engagement, slot), None))
+        if STATEMENT in kinds:
+            slot = schedule.latest_statement_slot(engagement, now=now)
+            month = schedule.statement_month(engagement, slot)
+            if schedule.is_due(slot, now=now) and month >= engagement.start_date.replace(day=1):
+                due.append((STATEMENT, f"{month:%Y-%m}", month))
+        due = [(kind, period, month) for kind, period, month in due
+               if (run := runs.find_run(session, engagement_id=engagement_id, kind=kind, period=period)) is None
+               or run.posted_at is None]
+    results = []
+    for kind, period, month in due:
+        if kind == DIGEST:
+            results.append(post_digest(deps, engagement_id=engagement_id, claimed_by=claimed_by, week_key=period,
+                                       now=now))
+        else:
+            results.append(post_statement(deps, engagement_id=engagement_id, claimed_by=claimed_by, month=month,
+                                          now=now))
+    return results

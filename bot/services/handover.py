@@ -1,0 +1,115 @@
+"""The handover pack: one Markdown file for whoever inherits the engagement."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from bot.models import Decision, Engagement, TimeEntry
+from bot.redact import redact
+from bot.services import artifacts, capture, engagements, retainer, risks
+from bot.services.business_hours import business_hours_between
+from bot.services.logtime_parser import format_minutes
+
+
+def _cell(text: str | None) -> str:
+    """Text safe inside a Markdown table cell."""
+    return redact(text or "").replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").strip() or "—"
+
+
+def _hours(minutes: int) -> str:
+    return f"{minutes / 60:.2f}".rstrip("0").rstrip(".")
+
+
+def _day(value: datetime | date | None) -> str:
+    return f"{value:%Y-%m-%d}" if value else "—"
+
+
+def hours_by_month(session: Session, *, engagement_id: int) -> dict[date, dict[str, int]]:
+    """Minutes per month (its first day) and category, oldest month first; deleted entries left out."""
+    rows = session.exec(select(TimeEntry.work_date, TimeEntry.category, func.sum(TimeEntry.minutes)).where(
+        TimeEntry.engagement_id == engagement_id, col(TimeEntry.deleted_at).is_(None))
+        .group_by(TimeEntry.work_date, TimeEntry.category)).all()
+    months: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for work_date, category, minutes in rows:
+        months[retainer.month_start(work_date)][category] += int(minutes)
+    return {month: dict(months[month]) for month in sorted(months)}
+
+
+def adr_index(session: Session, *, engagement_id: int) -> list[Decision]:
+    """Every decision of the engagement by number, whatever its status."""
+    return list(session.exec(select(Decision).where(Decision.engagement_id == engagement_id)
+                             .order_by(Decision.number)).all())
+
+
+def handover_markdown(session: Session, *, engagement: Engagement, now: datetime, today: date) -> str:
+    """The handover pack of the engagement as Markdown."""
+    eid: int = engagement.id  # type: ignore[assignment]
+    status = engagements.engagement_status(session, engagement=engagement, today=today)
+    months = hours_by_month(session, engagement_id=eid)
+    decisions = adr_index(session, engagement_id=eid)
+    register = risks.all_risks(session, engagement_id=eid)
+    states = artifacts.schedule_states(session, engagement=engagement, today=today)
+    questions = capture.open_questions(session, engagement_id=eid)
+    reviews = capture.open_reviews(session, engagement_id=eid)
+    e = engagement
+    total = sum(sum(m.values()) for m in months.values())
+    accepted = sum(1 for d in decisions if d.status == "accepted")
+    open_risks = [r for r in register if r.status != "closed"]
+    overdue = [s for s in states if s.state == "overdue"]
+    lines = [f"# {e.display_name} — handover pack", "", f"Prepared {today:%Y-%m-%d} by ctobot.", "",
+             "## The engagement", "",
+             f"{e.display_name} has retained a fractional CTO on the {e.tier} tier since {e.start_date:%d %B %Y}"
+             + (f" (until {e.end_date:%d %B %Y})" if e.end_date else "")
+             + f", now in month {status.month_number}: {e.hours_min}–{e.hours_max} hours a month and a first "
+             f"response within {e.response_target_hours:g} business hours ({e.business_days.replace(',', ', ')}, "
+             f"{e.business_start:%H:%M}–{e.business_end:%H:%M} {e.timezone}). "
+             f"CTO: {', '.join(e.cto_user_ids) or '—'}; founders: {', '.join(e.founder_user_ids) or '—'}. "
+             f"Channels: {', '.join(status.channels) or '—'} (digest in {status.primary_channel or '—'}, "
+             f"{e.digest_weekday} {e.digest_time:%H:%M}). So far {_hours(total)} h logged over {len(months)} "
+             f"month(s), {len(decisions)} decision(s) recorded ({accepted} accepted), {len(register)} risk(s) "
+             f"registered ({len(open_risks)} open).", "",
+             "## Hours by month and category", ""]
+    if months:
+        lines += ["| Month | Hours | Band | By category |", "|---|---|---|---|"]
+        for month, by_category in months.items():
+            minutes = sum(by_category.values())
+            hours = minutes / 60
+            verdict = ("over" if hours > e.hours_max else "under" if hours < e.hours_min else "within")
+            split = ", ".join(f"{name} {format_minutes(m)}" for name, m in
+                              sorted(by_category.items(), key=lambda item: (-item[1], item[0])))
+            lines.append(f"| {month:%Y-%m} | {_hours(minutes)} | {e.hours_min}–{e.hours_max} ({verdict}) | {split} |")
+    else:
+        lines.append("No time logged.")
+    lines += ["", "## Architecture decisions (ADR index)", ""]
+    if decisions:
+        lines += ["| ADR | Title | Status | Decided | Link |", "|---|---|---|---|---|"]
+        lines += [f"| ADR-{d.number:04d} | {_cell(d.title)} | {d.status} | {_day(d.decided_at)} | "
+                  f"{_cell(d.permalink)} |" for d in decisions]
+    else:
+        lines.append("No decisions recorded.")
+    lines += ["", "## Risk register", ""]
+    if register:
+        lines += ["| # | Risk | Severity | Status | Owner | Mitigation | Opened | Closed |",
+                  "|---|---|---|---|---|---|---|---|"]
+        lines += [f"| {r.number} | {_cell(r.title)} | {r.severity} | {r.status} | {_cell(r.owner)} | "
+                  f"{_cell(r.mitigation)} | {_day(r.opened_at)} | {_day(r.closed_at)} |" for r in register]
+    else:
+        lines.append("No risks registered.")
+    lines += ["", "## Artifacts", "", "| Artifact | Due | Status | Link or note |", "|---|---|---|---|"]
+    for s in states:
+        a = s.artifact
+        note = a.link or (f"skipped: {a.skip_reason}" if a.skipped_at else None)
+        lines.append(f"| {a.kind} | {_day(a.due_date)} | {s.state} | {_cell(note)} |")
+    lines += ["", "## Still open", ""]
+    open_lines = [f"- Question asked {_day(q.asked_at)} by {q.asker_user_id}, waiting "
+                  f"{business_hours_between(e, q.asked_at, now):.1f} business h: {_cell(q.text)}"
+                  + (f" ({q.permalink})" if q.permalink else "") for q in questions]
+    open_lines += [f"- Review requested {_day(r.requested_at)} ({r.status}): {r.url}" for r in reviews]
+    open_lines += [f"- Artifact `{s.kind}` overdue since {_day(s.artifact.due_date)}" for s in overdue]
+    open_lines += [f"- Risk {r.number} ({r.severity}, {r.status}): {_cell(r.title)}" for r in open_risks]
+    lines += open_lines or ["Nothing is open."]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,66 @@
+"""When each engagement's digest and statement are due, in its own time zone, and which period they cover."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.models import Engagement
+from bot.services.retainer import DAY_INDEX, month_start, previous_month
+
+# A slot missed by downtime is still posted when the clock comes back within this window.
+CATCH_UP_WINDOW = timedelta(hours=72)
+
+
+def latest_digest_slot(engagement: Engagement, *, now: datetime) -> datetime:
+    """The most recent digest weekday/time at or before `now`, in the engagement's zone."""
+    zone = ZoneInfo(engagement.timezone)
+    today = now.astimezone(zone).date()
+    weekday = DAY_INDEX[engagement.digest_weekday]
+    for back in range(8):
+        day = today - timedelta(days=back)
+        slot = datetime.combine(day, engagement.digest_time, tzinfo=zone)
+        if day.weekday() == weekday and slot <= now:
+            return slot
+    raise AssertionError("a weekday recurs within eight days")
+
+
+def digest_period(engagement: Engagement, slot: datetime) -> str:
+    """The ISO week (`2026-W47`) that the digest posted at `slot` covers: the week it falls in."""
+    year, week, _ = slot.astimezone(ZoneInfo(engagement.timezone)).date().isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def is_business_day(engagement: Engagement, day: date) -> bool:
+    """Whether `day` is one of the engagement's business days."""
+    working = {DAY_INDEX[d] for d in engagement.business_days.split(",") if d in DAY_INDEX} or set(range(5))
+    return day.weekday() in working
+
+
+def first_business_day(engagement: Engagement, month: date) -> date:
+    """The first business day of `month`'s month."""
+    day = month_start(month)
+    while not is_business_day(engagement, day):
+        day += timedelta(days=1)
+    return day
+
+
+def latest_statement_slot(engagement: Engagement, *, now: datetime) -> datetime:
+    """The most recent first-business-day-of-the-month at business start, at or before `now`."""
+    zone = ZoneInfo(engagement.timezone)
+    month = month_start(now.astimezone(zone).date())
+    slot = datetime.combine(first_business_day(engagement, month), engagement.business_start, tzinfo=zone)
+    if slot > now:
+        month = previous_month(month)
+        slot = datetime.combine(first_business_day(engagement, month), engagement.business_start, tzinfo=zone)
+    return slot
+
+
+def statement_month(engagement: Engagement, slot: datetime) -> date:
+    """The month (its first day) that the statement posted at `slot` covers: the one before."""
+    return previous_month(month_start(slot.astimezone(ZoneInfo(engagement.timezone)).date()))
+
+
+def is_due(slot: datetime, *, now: datetime) -> bool:
+    """Whether a slot is recent enough to be posted now (on time or as a catch-up)."""
+    return timedelta(0) <= now - slot <= CATCH_UP_WINDOW

@@ -1,0 +1,163 @@
+"""Digests and statements reach the primary channel exactly once: on time, after downtime, after a crash."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlmodel import select
+
+from bot.background import Background
+from bot.db import transaction
+from bot.deps import Deps
+from bot.models import DigestRun, Engagement
+from bot.scheduled_posts import post_digest, post_due
+from bot.services import engagements, runs, timelog
+from bot.services.logtime_parser import LogtimeRequest
+from tests.conftest import make_settings
+from tests.helpers.factories import add_engagement
+
+LONDON = ZoneInfo("Europe/London")
+FRIDAY_SLOT = datetime(2026, 11, 20, 16, 0, tzinfo=LONDON)  # 2026-W47
+
+
+@pytest.fixture
+def deps(session_factory, engine, database_url, fake_slack):
+    deps = Deps(settings=make_settings(database_url, fake_slack.url), engine=engine,
+                session_factory=session_factory, background=Background(max_workers=1))
+    yield deps
+    deps.background.shutdown(wait=True)
+
+
+@pytest.fixture
+def acme(session_factory):
+    engagement = add_engagement(session_factory, name="acme", channel="C1", ctos=("U1",))
+    with transaction(session_factory) as session:
+        for day, minutes, category in [(date(2026, 11, 17), 150, "review"), (date(2026, 11, 19), 60, "hiring"),
+                                       (date(2026, 11, 10), 240, "architecture")]:
+            timelog.log_time(session, engagement=engagement, user_id="U1", today=date(2026, 11, 30),
+                             request=LogtimeRequest(minutes=minutes, category=category, work_date=day, note="n"))
+    return engagement
+
+
+def digests(fake) -> list[dict]:
+    return [m for m in fake.messages("C1") if "weekly digest" in m.get("text", "")]
+
+
+def test_the_slot_posts_the_digest_into_the_primary_channel_with_its_chart(deps, acme, fake_slack):
+    [result] = post_due(deps, engagement_id=acme.id, claimed_by="clock", now=FRIDAY_SLOT, kinds=("digest",))
+    assert result.posted and result.period == "2026-W47"
+    [message] = digests(fake_slack)
+    assert message["text"].startswith("Acme — weekly digest, 2026-W47 (16 Nov–22 Nov): 3.5 h this week")
+    assert message["ts"] == result.message_ts
+    [chart] = [u for u in fake_slack.uploads if u["completed"]]
+    assert chart["filename"] == "acme-hours-2026-W47.png" and chart["data"].startswith(b"\x89PNG")
+    assert chart["channel_id"] == "C1" and chart["thread_ts"] == message["ts"]
+    with transaction(deps.session_factory) as session:
+        run = runs.find_run(session, engagement_id=acme.id, kind="digest", period="2026-W47")
+        assert run.posted_at is not None and run.message_ts == message["ts"] and run.channel_id == "C1"
+    assert post_due(deps, engagement_id=acme.id, claimed_by="clock", now=FRIDAY_SLOT + timedelta(minutes=5),
+                    kinds=("digest",)) == []
+    assert len(digests(fake_slack)) == 1
+
+
+def test_three_concurrent_posters_give_one_message(deps, acme, fake_slack):
+    fake_slack.slow("chat.postMessage", 0.3)  # the winner is still posting while the others try
+    barrier = threading.Barrier(3)
+    results = []
+
+    def poster(name: str) -> None:
+        barrier.wait()
+        results.append(post_digest(deps, engagement_id=acme.id, claimed_by=name, week_key="2026-W47",
+                                   now=FRIDAY_SLOT))
+
+    threads = [threading.Thread(target=poster, args=(f"clock-{i}",)) for i in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(r.posted for r in results) == [False, False, True]
+    assert all("claimed by clock-" in r.reason or "already posted" in r.reason for r in results if not r.posted)
+    assert len(digests(fake_slack)) == 1 and len(fake_slack.calls_to("chat.postMessage")) == 1
+
+
+def test_a_claim_whose_poster_died_is_recovered_once(deps, acme, fake_slack):
+    with transaction(deps.session_factory) as session:  # a poster claimed, then died before posting
+        runs.claim_run(session, engagement_id=acme.id, kind="digest", period="2026-W47", claimed_by="dead:1",
+                       now=FRIDAY_SLOT)
+    live = post_due(deps, engagement_id=acme.id, claimed_by="other", now=FRIDAY_SLOT + timedelta(minutes=5))
+    assert [r.posted for r in live if r.kind == "digest"] == [False]  # within the lease: maybe still posting
+    assert digests(fake_slack) == []
+    later = FRIDAY_SLOT + timedelta(minutes=11)
+    recovered = [post_due(deps, engagement_id=acme.id, claimed_by=f"p{i}", now=later) for i in range(3)]
+    assert [r.posted for batch in recovered for r in batch if r.kind == "digest"] == [True]
+    assert len(digests(fake_slack)) == 1
+    with transaction(deps.session_factory) as session:
+        run = runs.find_run(session, engagement_id=acme.id, kind="digest", period="2026-W47")
+        assert run.claimed_by == "p0" and run.posted_at is not None
+
+
+def test_a_refused_post_is_released_and_retried(deps, acme, fake_slack):
+    fake_slack.fail("chat.postMessage", body={"ok": False, "error": "channel_not_found"}, status=200)
+    [failed] = post_due(deps, engagement_id=acme.id, claimed_by="clock", now=FRIDAY_SLOT, kinds=("digest",))
+    assert not failed.posted and digests(fake_slack) == []
+    [retried] = post_due(deps, engagement_id=acme.id, claimed_by="clock", now=FRIDAY_SLOT + timedelta(minutes=1),
+                         kinds=("digest",))
+    assert retried.posted and len(digests(fake_slack)) == 1
+
+
+def test_catch_up_posts_a_missed_slot_within_72_hours_once(deps, acme, fake_slack):
+    too_late = post_due(deps, engagement_id=acme.id, claimed_by="clock", now=FRIDAY_SLOT + timedelta(hours=73),
+                        kinds=("digest",))
+    assert too_late == [] and digests(fake_slack) == []
+    [caught_up] = post_due(deps, engagement_id=acme.id, claimed_by="clock", now=FRIDAY_SLOT + timedelta(hours=70),
+                           kinds=("digest",))
+    assert caught_up.posted and caught_up.period == "2026-W47"
+    again = post_due(deps, engagement_id=acme.id, claimed_by="clock", now=FRIDAY_SLOT + timedelta(hours=71))
+    assert [r for r in again if r.kind == "digest"] == [] and len(digests(fake_slack)) == 1
+
+
+def test_chart_upload_failure_leaves_the_digest_posted(deps, acme, fake_slack):
+    fake_slack.fail("files.getUploadURLExternal", times=5)
+    [result] = post_due(deps, engagement_id=acme.id, claimed_by="clock", now=FRIDAY_SLOT, kinds=("digest",))
+    assert result.posted and len(digests(fake_slack)) == 1
+    assert not any(u["completed"] for u in fake_slack.uploads)
+    with transaction(deps.session_factory) as session:
+        assert runs.find_run(session, engagement_id=acme.id, kind="digest", period="2026-W47").posted_at
+
+
+def test_uninstalled_and_channel_less_engagements_get_no_digest(deps, acme, fake_slack):
+    with transaction(deps.session_factory) as session:
+        engagements.mark_team_uninstalled(session, team_id="T_TEST")
+    assert post_due(deps, engagement_id=acme.id, claimed_by="clock", now=FRIDAY_SLOT) == []
+    refused = post_digest(deps, engagement_id=acme.id, claimed_by="cli", week_key="2026-W47", now=FRIDAY_SLOT)
+    assert not refused.posted and "uninstalled" in refused.reason
+    assert fake_slack.calls_to("chat.postMessage") == []
+    with transaction(deps.session_factory) as session:
+        assert session.exec(select(DigestRun)).all() == []
+
+
+def test_the_clock_catches_up_on_start_and_a_second_start_posts_nothing(deps, session_factory, fake_slack):
+    from scheduler import jobs
+    from scheduler.clock import build_scheduler
+
+    zone = ZoneInfo("America/New_York")
+    two_hours_ago = datetime.now(UTC).astimezone(zone) - timedelta(hours=2)
+    weekday = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[two_hours_ago.weekday()]
+    engagement = add_engagement(session_factory, name="acme", channel="C1", timezone="America/New_York",
+                                digest_weekday=weekday, start_date=two_hours_ago.date() - timedelta(days=30))
+    with transaction(session_factory) as session:  # the digest slot passed two hours ago, while nothing ran
+        row = session.get(Engagement, engagement.id)
+        row.digest_time = time(two_hours_ago.hour, two_hours_ago.minute)
+        session.add(row)
+    scheduler = build_scheduler(deps, blocking=False)
+    scheduler.start()
+    try:
+        fake_slack.wait_for("chat.postMessage", 1, timeout=20)
+    finally:
+        scheduler.shutdown(wait=True)
+    assert len(digests(fake_slack)) == 1
+    assert jobs.catch_up(deps) == 0  # what a second start does first
+    assert len(digests(fake_slack)) == 1
