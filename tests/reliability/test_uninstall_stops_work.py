@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.db import transaction
+from bot.scheduled_posts import post_digest, post_due
 from bot.models import Engagement
 from bot.services import timelog
 from bot.services.logtime_parser import LogtimeRequest
@@ -18,6 +19,7 @@ from tests.scenarios.test_oauth import CLIENT_ID, CLIENT_SECRET, install
 
 FRIDAY_10_LONDON = "1795168800.000100"  # Fri 20 Nov 2026 10:00 in London
 FRIDAY_13_LONDON = datetime(2026, 11, 20, 13, 1, tzinfo=UTC)  # past 75 % of the 4 h first-response target
+FRIDAY_1605_LONDON = datetime(2026, 11, 20, 16, 5, tzinfo=UTC)  # just after the default digest slot, Fri 16:00
 
 
 @pytest.fixture
@@ -45,7 +47,7 @@ def posts(slack_app) -> list[str]:
     return [call.args.get("text", "") for call in slack_app.fake.calls_to("chat.postMessage")]
 
 
-def test_an_uninstalled_workspace_gets_no_alerts_reminders_or_jobs(slack_app, monkeypatch):
+def test_an_uninstalled_workspace_gets_no_digest_statement_alerts_reminders_or_jobs(slack_app, monkeypatch):
     monkeypatch.setattr(jobs, "utcnow", lambda: FRIDAY_13_LONDON)
     deps = slack_app.runtime.deps
     acme = busy_engagement(slack_app, "acme", "C1", "T_ACME")
@@ -60,6 +62,9 @@ def test_an_uninstalled_workspace_gets_no_alerts_reminders_or_jobs(slack_app, mo
 
     assert jobs.run_budget_alerts(deps, acme.id) == 0
     assert jobs.run_question_reminders(deps, acme.id) == 0
+    assert post_due(deps, engagement_id=acme.id, claimed_by="test", now=FRIDAY_1605_LONDON) == []
+    refused = post_digest(deps, engagement_id=acme.id, claimed_by="test", now=FRIDAY_1605_LONDON)
+    assert not refused.posted and "uninstalled" in refused.reason
     assert posts(slack_app) == []
     scheduler = build_scheduler(deps, blocking=False)
     assert sync_engagement_jobs(scheduler, deps, default_jobs()) == len(default_jobs())
@@ -68,5 +73,7 @@ def test_an_uninstalled_workspace_gets_no_alerts_reminders_or_jobs(slack_app, mo
     # The other workspace's identical work still goes out, so the silence above is the uninstall's doing.
     assert jobs.run_budget_alerts(deps, globex.id) == 1
     assert jobs.run_question_reminders(deps, globex.id) == 1
+    [digest] = post_due(deps, engagement_id=globex.id, claimed_by="test", now=FRIDAY_1605_LONDON)
+    assert digest.posted and digest.channel_id == "C2"
     assert any("globex" in text for text in posts(slack_app))
     assert not any("acme" in text.lower() for text in posts(slack_app))
