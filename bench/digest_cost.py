@@ -6,8 +6,8 @@ On fresh SQLite files (in a temporary directory, migrated with Alembic) it bulk-
 engagement's history (20k time entries, 5k questions, 2k reviews, 500 decisions), times building one week's
 digest (median of --runs), does the same with ten times that history (twenty years at the same weekly
 density), then builds and posts the week's digest of 200 engagements (each with a tenth of that history) to
-the fake Slack Web API on 127.0.0.1 (no rate limit), each claimed once in digest_run as `ctobot digest --post`
-does. Prints the figures and PASS/MISS against the targets.
+the fake Slack Web API on 127.0.0.1 (no rate limit) with the clock's own digest job (claimed once in digest_run,
+posted, the 8-week chart uploaded into the thread). Prints the figures and PASS/MISS against the targets.
 """
 
 from __future__ import annotations
@@ -30,10 +30,9 @@ from sqlalchemy import Engine, insert  # noqa: E402
 from bot.db import make_engine, make_session_factory, transaction  # noqa: E402
 from bot.db.migrate import upgrade  # noqa: E402
 from bot.models import Decision, Engagement, Question, ReviewRequest, TimeEntry  # noqa: E402
-from bot.services import digest, engagements, runs  # noqa: E402
+from bot.services import digest, engagements  # noqa: E402
 from bot.services.categories import CATEGORIES  # noqa: E402
 from bot.services.engagements import EngagementInput  # noqa: E402
-from bot.slack.digest_blocks import digest_message  # noqa: E402
 
 WEEK = "2026-W47"  # Mon 16 – Sun 22 Nov 2026
 NOW = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
@@ -154,32 +153,25 @@ class WeeklyDigestFigures(tuple):  # type: ignore[type-arg]
         return super().__new__(cls, values)
 
 
-def digest_job(engine: Engine, ids: list[int], api_url: str) -> tuple[float, int]:
-    """Build, claim and post the week's digest of every engagement; seconds taken and messages posted."""
-    from slack_sdk import WebClient
+def digest_job(url: str, ids: list[int], api_url: str) -> tuple[float, int]:
+    """The clock's digest job (bot.scheduled_posts.post_digest: build, claim, post, chart in the thread) for
+    every engagement; seconds taken and digests posted."""
+    from bot.runtime import build_deps
+    from bot.scheduled_posts import post_digest
+    from bot.settings import Settings
 
-    client = WebClient(token="xoxb-bench-token", base_url=api_url, timeout=10)
-    factory = make_session_factory(engine)
+    settings = Settings(_env_file=None, slack_bot_token="xoxb-bench-0000-token", slack_signing_secret="bench-secret",
+                        slack_api_url=api_url, database_url=url)
+    deps = build_deps(settings)
     posted = 0
     started = time.perf_counter()
-    for engagement_id in ids:
-        with transaction(factory) as session:
-            engagement = session.get(Engagement, engagement_id)
-            assert engagement is not None
-            week = digest.week_of(engagement, key=WEEK)
-            built = digest.build_digest(session, engagement=engagement, week=week, now=NOW)
-            channel = engagements.engagement_status(session, engagement=engagement).primary_channel
-            run = runs.claim_run(session, engagement_id=engagement_id, kind="digest", period=week.key,
-                                 claimed_by="bench")
-        if run is None or channel is None:
-            continue
-        text, message_blocks = digest_message(built, now=NOW)
-        ts = client.chat_postMessage(channel=channel, text=text, blocks=message_blocks)["ts"]
-        with transaction(factory) as session:
-            claimed = runs.find_run(session, engagement_id=engagement_id, kind="digest", period=week.key)
-            assert claimed is not None
-            runs.mark_posted(session, run=claimed, channel_id=channel, message_ts=ts)
-        posted += 1
+    try:
+        for engagement_id in ids:
+            result = post_digest(deps, engagement_id=engagement_id, claimed_by="bench", week_key=WEEK, now=NOW)
+            posted += result.posted
+    finally:
+        deps.background.shutdown(wait=True)
+        deps.engine.dispose()
     return time.perf_counter() - started, posted
 
 
@@ -214,14 +206,16 @@ def main() -> int:
             load_s = time.perf_counter() - started
             results[scale] = (*time_digest(engine, engagement_id, runs_count), rows, load_s)
             engine.dispose()
-        engine = fresh_engine(Path(tmp) / "many.db")
+        many = Path(tmp) / "many.db"
+        engine = fresh_engine(many)
         ids = [make_engagement(engine, n) for n in range(1, count + 1)]
         for engagement_id in ids:  # a tenth of the two-year history each
             fill_history(engine, engagement_id, 0.1, rng)
         with FakeSlack(team_id="T0BENCH") as fake:
-            job_s, posted = digest_job(engine, ids, fake.url)
+            engine.dispose()
+            job_s, posted = digest_job(f"sqlite:///{many}", ids, fake.url)
             assert len(fake.calls_to("chat.postMessage")) == posted
-        engine.dispose()
+            charts = len(fake.calls_to("files.completeUploadExternal"))
 
     print(f"digest cost on SQLite: week {WEEK}, median of {runs_count} builds")
     for scale, (ms, figures, rows, load_s) in results.items():
@@ -229,8 +223,8 @@ def main() -> int:
               f"(week: {figures[0]} min logged, {figures[1]} questions, {figures[2]} reviews, {figures[3]} decisions)")
     ratio = results[10][0] / results[1][0]
     print(f"  ratio x10 / x1: {ratio:.2f}")
-    print(f"  digest run: {posted} of {count} engagements built, claimed and posted in {job_s:.1f} s "
-          f"({job_s / max(posted, 1) * 1000:.0f} ms each)")
+    print(f"  digest job: {posted} of {count} digests built, claimed and posted ({charts} charts uploaded into "
+          f"their threads) in {job_s:.1f} s ({job_s / max(posted, 1) * 1000:.0f} ms each)")
     print(f"{verdict(results[1][0] < TARGET_MS)}  one digest with two years of history < {TARGET_MS:g} ms "
           f"({results[1][0]:.1f})")
     print(f"{verdict(ratio <= TARGET_RATIO)}  ten times the history <= {TARGET_RATIO:g} x slower ({ratio:.2f})")
