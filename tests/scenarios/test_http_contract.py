@@ -79,6 +79,7 @@ JUNK_BODIES = [
     b'payload={"type":"view_submission"}', b'payload={"type":"view_submission","view":{"callback_id":"engagement_setup"}}',
     b'payload={"type":"block_actions","actions":[{}]}', b'payload={"type":"message_action","callback_id":"track_question"}',
     "payload=\u00ff\u00fe".encode("latin-1"), b"\xff\xfe\x00garbage",
+    b'payload={"type":"","event":null}', b'payload={"type":"x","event":"text"}',  # found by hypothesis
 ]
 
 
