@@ -113,7 +113,8 @@ def _rows(engagement_id: int, counts: dict[str, int], first: date, days: int, rn
     for i in range(counts["review_request"]):
         requested = moment()
         done = i % 4 != 0 or requested < recent
-        reviews.append({"engagement_id": engagement_id, "channel_id": "C1", "message_ts": f"{requested.timestamp():.6f}",
+        reviews.append({"engagement_id": engagement_id, "channel_id": "C1",
+                        "message_ts": f"{requested.timestamp():.6f}",
                         "requester_user_id": "U0DEV", "url": f"https://github.com/acme/app/pull/{offset + i + 1}",
                         "status": "done" if done else "requested", "requested_at": requested,
                         "completed_at": requested + timedelta(hours=rng.uniform(1, 48)) if done else None})

@@ -15,8 +15,13 @@ installations = SQLAlchemyInstallationStore.build_installations_table(SQLModel.m
 bots = SQLAlchemyInstallationStore.build_bots_table(SQLModel.metadata, BOTS_TABLE)
 oauth_states = SQLAlchemyOAuthStateStore.build_oauth_states_table(SQLModel.metadata, OAUTH_STATES_TABLE)
 
-# Bolt declares tokens as String(200); an encrypted token (TOKEN_ENCRYPTION_KEY), or a rotating token, is longer.
-for _table in (installations, bots):
-    for _name in ("bot_token", "bot_refresh_token", "user_token", "user_refresh_token"):
-        if _name in _table.c:
-            _table.c[_name].type = Text()
+
+def _widen_token_columns() -> None:
+    """Bolt declares tokens as String(200); an encrypted (TOKEN_ENCRYPTION_KEY) or rotating token is longer."""
+    for table in (installations, bots):
+        for name in ("bot_token", "bot_refresh_token", "user_token", "user_refresh_token"):
+            if name in table.c:
+                table.c[name].type = Text()
+
+
+_widen_token_columns()

@@ -14,7 +14,8 @@ from tests.helpers.slack_requests import SlackSender
 from tests.scenarios.test_oauth import CLIENT_ID, CLIENT_SECRET, install
 
 WORKSPACES = {
-    "T_ACME": {"name": "acme", "hours": "2h architecture acme-only note", "question": "Should we shard the orders table?",
+    "T_ACME": {"name": "acme", "hours": "2h architecture acme-only note",
+               "question": "Should we shard the orders table?",
                "pr": "https://github.com/acme/api/pull/7"},
     "T_GLOBEX": {"name": "globex", "hours": "3h hiring globex-only note", "question": "Is SOC 2 worth it this year?",
                  "pr": "https://github.com/globex/web/pull/9"},
