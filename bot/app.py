@@ -8,14 +8,14 @@ from concurrent.futures import ThreadPoolExecutor
 from slack_bolt import App
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
-from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
 from bot.deps import Deps
-from bot.models.slack_oauth import BOTS_TABLE, INSTALLATIONS_TABLE, OAUTH_STATES_TABLE
+from bot.models.slack_oauth import OAUTH_STATES_TABLE
 from bot.settings import Settings
 from bot.slack.client import make_web_client
 from bot.slack.ids import BOT_SCOPES
+from bot.slack.installations import installation_store
 
 logger = logging.getLogger(__name__)
 
@@ -41,14 +41,11 @@ def create_app(settings: Settings, *, deps: Deps, client: WebClient | None = Non
                                   thread_name_prefix="bolt-listener")
     if settings.oauth_enabled:
         assert settings.slack_client_secret is not None
-        installation_store = SQLAlchemyInstallationStore(
-            client_id=settings.slack_client_id or "", engine=deps.engine,
-            bots_table_name=BOTS_TABLE, installations_table_name=INSTALLATIONS_TABLE)
         oauth_settings = OAuthSettings(
             client_id=settings.slack_client_id,
             client_secret=settings.slack_client_secret.get_secret_value(),
             scopes=list(BOT_SCOPES),
-            installation_store=installation_store,
+            installation_store=installation_store(settings, deps.engine),
             state_store=SQLAlchemyOAuthStateStore(expiration_seconds=OAUTH_STATE_SECONDS, engine=deps.engine,
                                                   table_name=OAUTH_STATES_TABLE),
             install_path=INSTALL_PATH,

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 REDACTED = "[redacted]"
 
 _PATTERNS = [
-    re.compile(r"xox[abposre]-[A-Za-z0-9-]{8,}"),  # Slack bot/user/app-config tokens
+    re.compile(r"xox[abposre]-[A-Za-z0-9_-]{8,}"),  # Slack bot/user/app-config tokens
     re.compile(r"xapp-[A-Za-z0-9-]{8,}"),  # Slack app-level tokens
     re.compile(r"\bsk-(?:proj-)?[A-Za-z0-9_-]{16,}"),  # OpenAI-style API keys
     re.compile(r"\bgh[pousr]_[A-Za-z0-9]{20,}"),  # GitHub tokens
@@ -43,6 +43,10 @@ class RedactingFilter(logging.Filter):
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         super().__init__()
         self._secrets = [s for s in secrets if s]
+
+    def add_secrets(self, secrets: Iterable[str]) -> None:
+        """Also redact `secrets` from now on."""
+        self._secrets.extend(s for s in secrets if s and s not in self._secrets)
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()

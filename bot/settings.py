@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     # Not in DESIGN's table: production tuning with safe defaults.
     web_concurrency: int = Field(default=1, ge=1, le=32)
     web_threads: int = Field(default=16, ge=1, le=256)
+    # Fernet key(s), comma-separated (the first encrypts): OAuth tokens are encrypted at rest when set.
+    token_encryption_key: SecretStr | None = None
 
     @field_validator(
         "slack_bot_token",
@@ -40,6 +42,7 @@ class Settings(BaseSettings):
         "slack_app_token",
         "slack_client_secret",
         "openai_api_key",
+        "token_encryption_key",
         mode="before",
     )
     @classmethod
@@ -47,6 +50,20 @@ class Settings(BaseSettings):
         if isinstance(value, str) and not value.strip():
             return None
         return value.strip() if isinstance(value, str) else value
+
+    @field_validator("token_encryption_key")
+    @classmethod
+    def _fernet_keys(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            from bot.slack.installations import token_cipher
+
+            try:
+                token_cipher(value.get_secret_value())
+            except (ValueError, TypeError):
+                raise ValueError("must be one or more comma-separated Fernet keys; make one with `python -c "
+                                 "\"from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())\"`"
+                                 ) from None
+        return value
 
     @field_validator("slack_client_id", "openai_base_url", "openai_model", mode="before")
     @classmethod
@@ -103,6 +120,7 @@ class Settings(BaseSettings):
             self.slack_app_token,
             self.slack_client_secret,
             self.openai_api_key,
+            self.token_encryption_key,
         )
         return [s.get_secret_value() for s in secrets if s is not None]
 

@@ -17,8 +17,10 @@ class Question(SQLModel, table=True):
     __tablename__ = "question"
     __table_args__ = (
         UniqueConstraint("engagement_id", "channel_id", "message_ts", name="uq_question_message"),
-        Index("ix_question_engagement_status", "engagement_id", "status"),
+        # Open questions oldest first: the status and the order in one index, so history is not scanned.
+        Index("ix_question_engagement_status_asked", "engagement_id", "status", "asked_at"),
         Index("ix_question_engagement_asked", "engagement_id", "asked_at"),
+        Index("ix_question_engagement_first_response", "engagement_id", "first_response_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -49,6 +51,8 @@ class ReviewRequest(SQLModel, table=True):
         # One message may carry several pull requests, so the message is an index here, not a key.
         Index("ix_review_request_message", "engagement_id", "channel_id", "message_ts"),
         Index("ix_review_request_engagement_requested", "engagement_id", "requested_at"),
+        Index("ix_review_request_engagement_completed", "engagement_id", "completed_at"),
+        Index("ix_review_request_engagement_status", "engagement_id", "status", "requested_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -75,7 +75,7 @@ def ensure_schedule(session: Session, *, engagement: Engagement) -> list[Artifac
 
 def _adrs_met(session: Session, engagement: Engagement) -> bool:
     return session.exec(select(Decision.id).where(
-        Decision.engagement_id == engagement.id, Decision.status == "accepted")).first() is not None
+        Decision.engagement_id == engagement.id, Decision.status == "accepted").limit(1)).first() is not None
 
 
 def schedule_states(session: Session, *, engagement: Engagement, today: date) -> list[ArtifactState]:

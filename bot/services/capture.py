@@ -293,9 +293,12 @@ def open_questions(session: Session, *, engagement_id: int) -> list[Question]:
 
 def open_reviews(session: Session, *, engagement_id: int) -> list[ReviewRequest]:
     """Review requests not yet approved or done, oldest first."""
-    return list(session.exec(select(ReviewRequest).where(
+    # Sorted here: with ORDER BY, SQLite walks the engagement's whole history in requested_at order
+    # instead of looking up the few open ones by status.
+    found = session.exec(select(ReviewRequest).where(
         ReviewRequest.engagement_id == engagement_id, col(ReviewRequest.status).in_(OPEN_REVIEW_STATUSES),
-        col(ReviewRequest.deleted_at).is_(None)).order_by(ReviewRequest.requested_at, ReviewRequest.id)).all())
+        col(ReviewRequest.deleted_at).is_(None))).all()
+    return sorted(found, key=lambda r: (r.requested_at, r.id or 0))
 
 
 def claim_reminder(session: Session, *, question_id: int, now: datetime) -> bool:

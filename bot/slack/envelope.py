@@ -49,6 +49,8 @@ def _json_envelope(data: Any) -> bool:
 
 
 def _ids_are_text(data: dict[str, Any]) -> bool:
+    if "event" in data and not isinstance(data["event"], dict):  # Bolt reads body["event"].get(...) for any body
+        return False
     for key in ("team_id", "api_app_id", "enterprise_id", "user_id", "channel_id"):
         if key in data and data[key] is not None and not isinstance(data[key], str):
             return False

@@ -13,6 +13,9 @@ logger = logging.getLogger(__name__)
 
 LOOKUP_TIMEOUT_SECONDS = 2
 TTL_SECONDS = 6 * 3600
+# A slow or failing users.info is not asked again for this long, so a Slack outage costs one request the
+# lookup timeout, not every request.
+MISS_TTL_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -29,9 +32,9 @@ class SlackUser:
 class UserDirectory:
     """A per-process cache of users.info answers; a slow or failing Slack yields None, never an exception."""
 
-    def __init__(self, ttl: float = TTL_SECONDS) -> None:
-        self._ttl = ttl
-        self._cache: dict[tuple[str, str], tuple[float, SlackUser]] = {}
+    def __init__(self, ttl: float = TTL_SECONDS, miss_ttl: float = MISS_TTL_SECONDS) -> None:
+        self._ttl, self._miss_ttl = ttl, miss_ttl
+        self._cache: dict[tuple[str, str], tuple[float, SlackUser | None]] = {}
         self._lock = threading.Lock()
 
     def get(self, client: WebClient, user_id: str) -> SlackUser | None:
@@ -39,13 +42,16 @@ class UserDirectory:
         key = (client.base_url, user_id)
         with self._lock:
             cached = self._cache.get(key)
-        if cached and time.monotonic() - cached[0] < self._ttl:
+        if cached and time.monotonic() - cached[0] < (self._ttl if cached[1] else self._miss_ttl):
             return cached[1]
-        quick = WebClient(token=client.token, base_url=client.base_url, timeout=LOOKUP_TIMEOUT_SECONDS)
+        quick = WebClient(token=client.token, base_url=client.base_url, timeout=LOOKUP_TIMEOUT_SECONDS,
+                          logger=client.logger)
         try:
             user = quick.users_info(user=user_id)["user"]
         except Exception as exc:
             logger.info("users.info for %s failed (%s); falling back", user_id, type(exc).__name__)
+            with self._lock:
+                self._cache[key] = (time.monotonic(), None)
             return None
         profile = user.get("profile") or {}
         real = profile.get("real_name") or user.get("real_name") or user.get("name") or user_id

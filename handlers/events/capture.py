@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -23,20 +24,31 @@ CAPTURED_EVENTS = ("message", "app_mention", "reaction_added")
 PLAIN_SUBTYPES = (None, "thread_broadcast", "file_share", "me_message")
 
 
-def _message(event: dict[str, Any], channel_id: str) -> SlackMessage | None:
-    """A human's message, or None for bots, system messages and anything without an author."""
-    if event.get("bot_id") or event.get("subtype") == "bot_message" or not event.get("user") or not event.get("ts"):
+TS = re.compile(r"\d{1,12}\.\d{1,9}")
+
+
+def _is_ts(value: Any) -> bool:
+    """Whether `value` is a Slack message timestamp ("1763805600.000100")."""
+    return isinstance(value, str) and TS.fullmatch(value) is not None
+
+
+def _message(event: Any, channel_id: str) -> SlackMessage | None:
+    """A human's message, or None for bots, system messages and anything without an author or a valid shape."""
+    if not isinstance(event, dict) or event.get("bot_id") or event.get("subtype") == "bot_message":
         return None
-    return SlackMessage(channel_id=channel_id, ts=str(event["ts"]), user_id=str(event["user"]),
-                        text=str(event.get("text") or ""),
-                        thread_ts=str(event["thread_ts"]) if event.get("thread_ts") else None)
+    user, ts, text, thread_ts = event.get("user"), event.get("ts"), event.get("text"), event.get("thread_ts")
+    if not isinstance(user, str) or not user or not _is_ts(ts) or not isinstance(text, str | None):
+        return None
+    return SlackMessage(channel_id=channel_id, ts=ts, user_id=user, text=text or "",
+                        thread_ts=thread_ts if _is_ts(thread_ts) else None)
 
 
 def record_event(deps: Deps, event: dict[str, Any], *, team_id: str, bot_user_id: str | None) -> Captured | None:
     """Commit what the event means for its channel's engagement; None when it means nothing."""
     kind = event.get("type")
     if kind == "reaction_added":
-        item = event.get("item") or {}
+        item = event.get("item")
+        item = item if isinstance(item, dict) else {}
         channel_id, ts = item.get("channel"), item.get("ts")
     else:
         channel_id, ts = event.get("channel"), event.get("ts")
@@ -48,18 +60,21 @@ def record_event(deps: Deps, event: dict[str, Any], *, team_id: str, bot_user_id
             return None
         subtype = event.get("subtype")
         if kind == "reaction_added":
-            if (event.get("item") or {}).get("type") != "message" or not ts or not event.get("user"):
+            user, reaction, item_user = event.get("user"), event.get("reaction"), event.get("item_user")
+            if item.get("type") != "message" or not _is_ts(ts) or not isinstance(user, str) or not user \
+                    or not isinstance(reaction, str):
                 return None
             return capture.reaction_added(
-                session, engagement=engagement, channel_id=channel_id, ts=str(ts), reaction=str(event.get("reaction")),
-                user_id=str(event["user"]), item_user_id=event.get("item_user"),
+                session, engagement=engagement, channel_id=channel_id, ts=ts, reaction=reaction,
+                user_id=user, item_user_id=item_user if isinstance(item_user, str) else None,
                 at=ts_to_datetime(str(event.get("event_ts") or "")))
         if kind == "message" and subtype == "message_deleted":
-            capture.message_deleted(session, engagement=engagement, channel_id=channel_id,
-                                    ts=str(event.get("deleted_ts") or ""))
+            if _is_ts(event.get("deleted_ts")):
+                capture.message_deleted(session, engagement=engagement, channel_id=channel_id,
+                                        ts=event["deleted_ts"])
             return None
         if kind == "message" and subtype == "message_changed":
-            message = _message(event.get("message") or {}, channel_id)
+            message = _message(event.get("message"), channel_id)
             if message is None:
                 return None
             return capture.message_edited(session, engagement=engagement, message=message, bot_user_id=bot_user_id)

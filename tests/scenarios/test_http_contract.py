@@ -8,6 +8,7 @@ import urllib.error
 import urllib.request
 from urllib.parse import urlencode
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
@@ -78,6 +79,7 @@ JUNK_BODIES = [
     b'payload={"type":"view_submission"}', b'payload={"type":"view_submission","view":{"callback_id":"engagement_setup"}}',
     b'payload={"type":"block_actions","actions":[{}]}', b'payload={"type":"message_action","callback_id":"track_question"}',
     "payload=\u00ff\u00fe".encode("latin-1"), b"\xff\xfe\x00garbage",
+    b'payload={"type":"","event":null}', b'payload={"type":"x","event":"text"}',  # found by hypothesis
 ]
 
 
@@ -106,3 +108,60 @@ def test_random_signed_payloads_never_get_a_5xx_or_write_a_row(slack_app, body, 
     response = slack_app.slack.post(body, content_type)
     assert response.status < 500, (body, response.status, response.body)
     assert row_count(slack_app) == 0
+
+
+# Signed, well-enveloped requests aimed at a linked channel, whose inner fields are junk: Slack never sends
+# them, but nothing must break or be recorded if it did.
+
+JUNK = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=30),
+                 st.lists(st.integers(), max_size=2), st.dictionaries(st.text(max_size=5), st.integers(), max_size=2))
+NOT_A_TS = JUNK.filter(lambda v: not (isinstance(v, str) and v.replace(".", "", 1).isdigit()))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(kind=st.sampled_from(["message", "app_mention", "reaction_added"]), ts=NOT_A_TS, user=JUNK, text_=JUNK,
+       subtype=st.one_of(st.none(), st.sampled_from(["message_changed", "message_deleted", "thread_broadcast"]), JUNK),
+       item=JUNK, message=st.one_of(JUNK, st.fixed_dictionaries({"ts": NOT_A_TS, "user": JUNK, "text": JUNK})))
+def test_junk_inside_a_linked_channels_events_never_gets_a_5xx_or_writes_a_row(linked, kind, ts, user, text_,
+                                                                                subtype, item, message):
+    slack_app, before = linked
+    event = {"type": kind, "channel": "C1", "channel_type": "channel", "ts": ts, "user": user, "text": text_,
+             "subtype": subtype, "item": item, "message": message, "deleted_ts": ts, "reaction": text_,
+             "event_ts": "1763805600.000100"}
+    response = slack_app.slack.event(event)
+    assert response.status < 500, (event, response.status, response.body)
+    slack_app.settle()
+    assert row_count(slack_app) == before, event
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(command=st.sampled_from(["/logtime", "/review", "/cto", "/risk", "/artifact"]),
+       words=st.text(max_size=200))
+def test_random_command_text_in_a_linked_channel_never_gets_a_5xx(linked, command, words):
+    slack_app, _ = linked
+    response = slack_app.slack.command(command, words, channel_id="C1", user_id="U2")  # not the CTO
+    assert response.status < 500, (command, words, response.status, response.body)
+
+
+def test_oversized_fields_under_the_body_limit_are_answered_and_stored_bounded(linked):
+    slack_app, before = linked
+    huge = "Should we " + "really " * 120_000 + "?"  # ~840 kB, under the 1 MB body limit
+    assert slack_app.slack.command("/logtime", "1h review " + huge, channel_id="C1", user_id="U2").status == 200
+    assert slack_app.slack.command("/review", "https://github.com/a/b/pull/1 " + huge, channel_id="C1").status == 200
+    event = {"type": "message", "channel": "C1", "channel_type": "channel", "user": "U2", "text": huge,
+             "ts": "1763805600.000100"}
+    assert slack_app.slack.event(event).status == 200
+    slack_app.settle()
+    with slack_app.runtime.deps.engine.connect() as conn:
+        lengths = [len(row[0]) for table in ("question", "review_request")
+                   for row in conn.execute(text(f"SELECT {'text' if table == 'question' else 'note'} FROM {table}"))]
+    assert lengths and max(lengths) <= 1000
+
+
+@pytest.fixture
+def linked(slack_app):
+    from tests.helpers.factories import add_engagement
+
+    if row_count(slack_app) == 0:
+        add_engagement(slack_app.session_factory, name="acme", channel="C1", ctos=("U1",))
+    return slack_app, row_count(slack_app)

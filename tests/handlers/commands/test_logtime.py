@@ -245,3 +245,12 @@ def test_modal_submission_by_a_non_cto_is_refused(slack_app, acme):
     payload = slack_app.slack.view_submission(modal(acme.id), user_id="U2").json()
     assert payload["response_action"] == "errors"
     assert entries(slack_app, live=False) == []
+
+
+def test_a_slow_users_info_delays_one_logtime_not_every_one(slack_app, acme):
+    slack_app.fake.slow("users.info", 3)  # longer than the 2 s lookup timeout
+    for _ in range(3):
+        assert "Logged" in reply_text(logtime(slack_app, "10m review"))
+    assert len(slack_app.fake.calls_to("users.info")) == 1
+    assert len(entries(slack_app)) == 3
+    slack_app.fake.slow("users.info", 0)
