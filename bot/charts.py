@@ -1,22 +1,22 @@
-"""PNG charts for Slack, drawn with matplotlib's Agg backend (no display needed)."""
+"""PNG charts for Slack, drawn with matplotlib's Agg backend (no display needed).
+
+matplotlib is imported on first use: it costs ~50 MB and a second of CPU, which only the process that
+posts digests (the clock) should pay, not the web workers that merely import the scheduler's modules.
+"""
 
 from __future__ import annotations
 
 import io
-
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib.figure import Figure  # noqa: E402
 
 WEEKS_PER_MONTH = 52 / 12
 
 
 def weekly_hours_png(*, labels: list[str], hours: list[float], band: tuple[float, float], title: str) -> bytes:
     """Bars of weekly hours over the monthly band spread evenly across weeks, as PNG bytes."""
+    from matplotlib.figure import Figure  # a Figure, not pyplot: no global backend state, Agg renders savefig
+
     low, high = band[0] / WEEKS_PER_MONTH, band[1] / WEEKS_PER_MONTH
-    figure = Figure(figsize=(8, 3.6), dpi=100)  # a Figure, not pyplot: no global state across threads
+    figure = Figure(figsize=(8, 3.6), dpi=100)
     axes = figure.add_subplot()
     axes.axhspan(low, high, color="tab:green", alpha=0.15, label=f"band {low:.1f}–{high:.1f} h/week")
     axes.bar(labels, hours, color=["tab:red" if h > high else "tab:blue" for h in hours])

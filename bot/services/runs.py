@@ -23,10 +23,16 @@ def claim_run(session: Session, *, engagement_id: int, kind: str, period: str, c
               now: datetime | None = None, lease: timedelta = CLAIM_LEASE) -> DigestRun | None:
     """Claim (engagement, kind, period); None when it is posted or another process holds a live claim."""
     now = now or utcnow()
-    run = DigestRun(engagement_id=engagement_id, kind=kind, period=period, claimed_by=claimed_by[:100],
-                    claimed_at=now)
-    if insert_once(session, run):
-        return run
+    # Read first: the common case (already posted, or held by a live process) then writes nothing and takes no
+    # write lock. The insert and the conditional UPDATE below still decide any race.
+    existing = find_run(session, engagement_id=engagement_id, kind=kind, period=period)
+    if existing is not None and (existing.posted_at is not None or existing.claimed_at >= now - lease):
+        return None
+    if existing is None:
+        run = DigestRun(engagement_id=engagement_id, kind=kind, period=period, claimed_by=claimed_by[:100],
+                        claimed_at=now)
+        if insert_once(session, run):
+            return run
     return _take_over(session, engagement_id=engagement_id, kind=kind, period=period, claimed_by=claimed_by,
                       now=now, only_if_stale_before=now - lease)
 
