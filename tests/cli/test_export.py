@@ -71,7 +71,7 @@ def test_bad_requests_exit_2_with_a_message(tmp_path, database_url, session_fact
     month = ctobot("export", "hours", "--client", "acme", "--month", "2026-13", cwd=tmp_path,
                    DATABASE_URL=database_url)
     assert month.returncode == 2 and "YYYY-MM" in month.stderr
-    later = ctobot("export", "decisions", "--client", "acme", cwd=tmp_path, DATABASE_URL=database_url)
+    later = ctobot("export", "handover", "--client", "acme", cwd=tmp_path, DATABASE_URL=database_url)
     assert later.returncode == 2 and "not available" in later.stderr
 
 

@@ -1,0 +1,40 @@
+"""The drafter used without an LLM: the thread's first message, the options people listed, the CTO's last word."""
+
+from __future__ import annotations
+
+import re
+
+from bot.llm.draft import AdrDraft, ThreadMessage
+
+_BULLET = re.compile(r"^\s*(?:[-*•‣◦]|\d{1,2}[.)])\s+(?P<text>\S.*)$")
+_OPTION = re.compile(r"^\s*\*?_?option\s+(?:[A-Z]|\d{1,2})\b\s*\*?_?\s*[:.)\-–—]?\s*(?P<text>\S.*)$", re.I)
+UNDECIDED = "Not decided yet: the CTO has not said what was chosen in the thread."
+NO_CONSEQUENCES = "Not recorded yet."
+
+
+def listed_options(messages: list[ThreadMessage]) -> list[str]:
+    """Bullet or numbered lines and "Option A: …" lines, in the order people wrote them, without repeats."""
+    found: dict[str, str] = {}
+    for message in messages:
+        for line in message.text.splitlines():
+            match = _OPTION.match(line) or _BULLET.match(line)
+            if match:
+                text = " ".join(match.group("text").split()).strip("*_ ")
+                if text:
+                    found.setdefault(text.lower(), text)
+    return list(found.values())[:20]
+
+
+class TemplateDrafter:
+    """Assembles the draft from the thread itself; never fails."""
+
+    name = "template"
+
+    def draft(self, *, title: str, messages: list[ThreadMessage]) -> AdrDraft:
+        """First message as context, listed options, the last CTO message as the outcome."""
+        spoken = [m for m in messages if m.text.strip()]
+        context = spoken[0].text.strip() if spoken else title
+        from_cto = [m for m in spoken if m.by_cto]
+        outcome = from_cto[-1].text.strip() if from_cto else UNDECIDED
+        return AdrDraft(context=context[:4000], options=listed_options(spoken), outcome=outcome[:4000],
+                        consequences=NO_CONSEQUENCES)
