@@ -190,3 +190,18 @@ def numbers_by_id(session: Session, *, ids: set[int]) -> dict[int, int]:
         return {}
     rows = session.exec(select(Decision.id, Decision.number).where(col(Decision.id).in_(ids))).all()
     return {row[0]: row[1] for row in rows}
+
+
+def save_draft(session: Session, *, engagement: Engagement, decision: Decision, fields: DecisionFields,
+               method: str | None, user_id: str | None = None, why_template: str | None = None) -> Decision:
+    """Store a draft (method "llm"/"template") or a person's edit of it (method None); once decided, CTO only."""
+    from bot.services.adr import draft_markdown
+
+    if method is None and decision.status != "proposed" and user_id is not None:
+        require_cto(engagement, user_id, to=f"edit a {decision.status} decision")
+    set_fields(session, decision=decision, fields=fields, draft_method=method)
+    decision.draft_text = _text(draft_markdown(decision, method=decision.draft_method or "template",
+                                               why_template=why_template))
+    session.add(decision)
+    session.flush()
+    return decision
