@@ -13,7 +13,8 @@ from bot.services.decisions import label, list_decisions, options_list
 INDEX_NAME = "README.md"
 FILE_PATTERN = re.compile(r"^\d{4}-[a-z0-9-]+\.md$")
 NOT_RECORDED = "_Not recorded yet._"
-METHOD_TEXT = {"llm": "drafted by an LLM from the Slack thread", "template": "assembled from the Slack thread by a template"}
+METHOD_TEXT = {"llm": "drafted by an LLM from the Slack thread",
+               "template": "assembled from the Slack thread by a template"}
 
 
 def slug(title: str) -> str:

@@ -20,7 +20,8 @@ STATUS_TEXT = {
 LIST_LIMIT = 40
 FIELD_LIMIT = 2900  # Slack's plain_text_input holds at most 3,000 characters
 METHOD_NOTE = {
-    "llm": ":robot_face: Drafted by an LLM from this thread (secrets redacted before sending). Check it before accepting.",
+    "llm": ":robot_face: Drafted by an LLM from this thread (secrets redacted before sending). "
+           "Check it before accepting.",
     "template": ":page_facing_up: Assembled from this thread by a template: the first message as context, "
                 "the options people listed, the CTO's last message as the outcome.",
 }
@@ -70,7 +71,7 @@ def list_message(decisions: list[Decision], *, engagement: Engagement) -> tuple[
     if len(decisions) > LIST_LIMIT:
         lines.insert(0, f"(the latest {LIST_LIMIT}; {len(decisions) - LIST_LIMIT} earlier ones are in "
                         f"`ctobot export decisions`)")
-    body = "\n".join(lines) or f"No decisions yet. {'`/decision Use Postgres for events`'} records one."
+    body = "\n".join(lines) or "No decisions yet. `/decision Use Postgres for events` records one."
     return f"{engagement.display_name}: {len(decisions)} decisions", [
         section(head), section(body),
         context("`/decision <title>` · `/decision draft N` · `/decision accept N` · `/decision reject N`")]
@@ -82,7 +83,8 @@ def drafting_message(decision: Decision, *, again: bool = False) -> tuple[str, B
     return text, [section(text)]
 
 
-def draft_message(decision: Decision, *, why_template: str | None = None, edited_by: str | None = None) -> tuple[str, Blocks]:
+def draft_message(decision: Decision, *, why_template: str | None = None,
+                  edited_by: str | None = None) -> tuple[str, Blocks]:
     """The ADR draft in the thread, with Accept, Edit and Regenerate."""
     show = escape if decision.draft_method == "llm" else (lambda text: text)
     options = "\n".join(f"• {show(o)}" for o in options_list(decision.options)) or "_None listed._"
@@ -92,7 +94,8 @@ def draft_message(decision: Decision, *, why_template: str | None = None, edited
     if edited_by:
         note += f" Edited by <@{edited_by}>."
     value = str(decision.id)
-    buttons = [_button("Edit", ids.ACTION_DECISION_EDIT, value), _button("Regenerate", ids.ACTION_DECISION_REGENERATE, value)]
+    buttons = [_button("Edit", ids.ACTION_DECISION_EDIT, value),
+               _button("Regenerate", ids.ACTION_DECISION_REGENERATE, value)]
     if decision.status == "proposed":
         buttons.insert(0, _button("Accept", ids.ACTION_DECISION_ACCEPT, value, "primary"))
     blocks = [
@@ -107,7 +110,8 @@ def draft_message(decision: Decision, *, why_template: str | None = None, edited
     return f"ADR draft for {label(decision.number)}: {decision.title}", blocks
 
 
-def _text_input(action_id: str, *, multiline: bool, initial: str = "", placeholder: str | None = None) -> dict[str, Any]:
+def _text_input(action_id: str, *, multiline: bool, initial: str = "",
+                placeholder: str | None = None) -> dict[str, Any]:
     element: dict[str, Any] = {"type": "plain_text_input", "action_id": action_id, "multiline": multiline,
                                "max_length": 300 if not multiline else FIELD_LIMIT}
     if initial:
