@@ -9,7 +9,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.db import transaction
 from bot.deps import Deps
-from bot.llm.draft import ThreadMessage
+from bot.llm.draft import Recorded, ThreadMessage
 from bot.llm.drafting import draft_adr
 from bot.services import decisions
 from bot.services.decisions import DecisionFields
@@ -61,6 +61,8 @@ def draft_in_thread(deps: Deps, client: WebClient, decision_id: int, message_ts:
         decision, engagement = decisions.get_by_id(session, decision_id=decision_id)
         channel, thread_ts, title = decision.channel_id, decision.thread_ts, decision.title
         ctos, consent = set(engagement.cto_user_ids), engagement.llm_consent
+        recorded = Recorded(context=decision.context, options=tuple(decisions.options_list(decision.options)),
+                            outcome=decision.outcome, consequences=decision.consequences)
         text, blocks = decision_blocks.drafting_message(decision, again=message_ts is not None)
     if not channel or not thread_ts:
         return
@@ -77,7 +79,7 @@ def draft_in_thread(deps: Deps, client: WebClient, decision_id: int, message_ts:
         return
     messages = [ThreadMessage(user_id=str(m.get("user")), text=str(m.get("text") or ""), ts=str(m.get("ts")),
                               by_cto=m.get("user") in ctos) for m in thread]
-    result = draft_adr(title=title, messages=messages, llm=deps.llm, consent=consent,
+    result = draft_adr(title=title, messages=messages, llm=deps.llm, consent=consent, recorded=recorded,
                        secrets=deps.settings.secret_values())
     draft = result.draft
     with transaction(deps.session_factory) as session:

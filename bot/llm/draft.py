@@ -40,12 +40,31 @@ class ThreadMessage:
     by_cto: bool = False
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """What people already wrote into the decision (the form, an earlier edit); a draft builds on it."""
+
+    context: str = ""
+    options: tuple[str, ...] = ()
+    outcome: str = ""
+    consequences: str = ""
+
+    def as_text(self) -> str:
+        """For a prompt: the non-empty parts, labelled."""
+        parts = [("Context", self.context), ("Options", "; ".join(self.options)), ("Outcome", self.outcome),
+                 ("Consequences", self.consequences)]
+        return "\n".join(f"{name}: {value.strip()}" for name, value in parts if value.strip())
+
+
+NOTHING_RECORDED = Recorded()
+
+
 class Drafter(Protocol):
     """Anything that turns a decision's title and (already redacted) thread into an ADR draft."""
 
     name: str
 
-    def draft(self, *, title: str, messages: list[ThreadMessage]) -> AdrDraft:
+    def draft(self, *, title: str, messages: list[ThreadMessage], recorded: Recorded = NOTHING_RECORDED) -> AdrDraft:
         """The draft; raises DraftFailed when it cannot produce a valid one."""
 
 

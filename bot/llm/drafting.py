@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from bot.llm.draft import AdrDraft, Drafter, DraftFailed, ThreadMessage
+from bot.llm.draft import NOTHING_RECORDED, AdrDraft, Drafter, DraftFailed, Recorded, ThreadMessage
 from bot.llm.template import TemplateDrafter
 from bot.redact import redact
 
@@ -28,10 +28,13 @@ def redacted(messages: list[ThreadMessage], secrets: list[str] | tuple[str, ...]
 
 
 def draft_adr(*, title: str, messages: list[ThreadMessage], llm: Drafter | None, consent: bool,
-              secrets: list[str] | tuple[str, ...] = ()) -> DraftResult:
+              recorded: Recorded = NOTHING_RECORDED, secrets: list[str] | tuple[str, ...] = ()) -> DraftResult:
     """Draft by `llm` when there is one and the engagement consented; fall back to the template on any failure."""
     clean = redacted(messages, secrets)
     title = redact(title, secrets)
+    recorded = Recorded(context=redact(recorded.context, secrets), options=tuple(redact(o, secrets) for o in
+                                                                                 recorded.options),
+                        outcome=redact(recorded.outcome, secrets), consequences=redact(recorded.consequences, secrets))
     why = None
     if llm is None:
         why = "no LLM is configured"
@@ -39,12 +42,12 @@ def draft_adr(*, title: str, messages: list[ThreadMessage], llm: Drafter | None,
         why = "this engagement has not consented to sending discussions to an LLM"
     else:
         try:
-            return DraftResult(draft=llm.draft(title=title, messages=clean), method="llm")
+            return DraftResult(draft=llm.draft(title=title, messages=clean, recorded=recorded), method="llm")
         except DraftFailed as exc:
             why = str(exc)
         except Exception:  # a drafter bug must not lose the draft
             logger.exception("LLM drafter failed")
             why = "the LLM drafter failed"
         logger.info("ADR draft falls back to the template: %s", why)
-    return DraftResult(draft=TemplateDrafter().draft(title=title, messages=clean), method="template",
+    return DraftResult(draft=TemplateDrafter().draft(title=title, messages=clean, recorded=recorded), method="template",
                        why_template=why)

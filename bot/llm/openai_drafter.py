@@ -8,7 +8,7 @@ import re
 import openai
 from pydantic import ValidationError
 
-from bot.llm.draft import AdrDraft, DraftFailed, ThreadMessage
+from bot.llm.draft import NOTHING_RECORDED, AdrDraft, DraftFailed, Recorded, ThreadMessage
 from bot.settings import Settings
 
 DEFAULT_MODEL = "gpt-4o-mini"
@@ -23,13 +23,15 @@ Answer with one JSON object and nothing else, with exactly these keys:
 Use only what the discussion says. Do not invent facts. Do not address anyone. Plain text only."""
 
 
-def transcript(title: str, messages: list[ThreadMessage]) -> str:
-    """The prompt's user part: the title and the (already redacted) messages, newest kept when too long."""
+def transcript(title: str, messages: list[ThreadMessage], recorded: Recorded = NOTHING_RECORDED) -> str:
+    """The prompt's user part: the title, what was recorded and the (redacted) messages, newest kept when too long."""
     lines = [f"{m.user_id}{' (CTO)' if m.by_cto else ''}: {m.text.strip()}" for m in messages if m.text.strip()]
     body = "\n".join(lines)
     if len(body) > TRANSCRIPT_LIMIT:
         body = "…\n" + body[-TRANSCRIPT_LIMIT:]
-    return f"Decision title: {title}\n\nDiscussion (oldest first):\n{body or '(no messages yet)'}"
+    notes = recorded.as_text()
+    notes = f"Already recorded by the team:\n{notes}\n\n" if notes else ""
+    return f"Decision title: {title}\n\n{notes}Discussion (oldest first):\n{body or '(no messages yet)'}"
 
 
 def parse_answer(content: str | None) -> AdrDraft:
@@ -63,14 +65,14 @@ class OpenAIDrafter:
                    model=settings.openai_model, timeout=settings.openai_timeout,
                    max_retries=settings.openai_max_retries)
 
-    def draft(self, *, title: str, messages: list[ThreadMessage]) -> AdrDraft:
+    def draft(self, *, title: str, messages: list[ThreadMessage], recorded: Recorded = NOTHING_RECORDED) -> AdrDraft:
         """Ask the model for the draft as JSON and validate it."""
         try:
             response = self._client.chat.completions.create(
                 model=self.model, temperature=0.2, max_tokens=1200,
                 response_format={"type": "json_object"},
                 messages=[{"role": "system", "content": SYSTEM_PROMPT},
-                          {"role": "user", "content": transcript(title, messages)}])
+                          {"role": "user", "content": transcript(title, messages, recorded)}])
         except openai.APITimeoutError:
             raise DraftFailed("the LLM did not answer in time") from None
         except openai.APIStatusError as exc:

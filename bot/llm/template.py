@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.llm.draft import AdrDraft, ThreadMessage
+from bot.llm.draft import NOTHING_RECORDED, AdrDraft, Recorded, ThreadMessage
 
 _BULLET = re.compile(r"^\s*(?:[-*•‣◦]|\d{1,2}[.)])\s+(?P<text>\S.*)$")
 _OPTION = re.compile(r"^\s*\*?_?option\s+(?:[A-Z]|\d{1,2})\b\s*\*?_?\s*[:.)\-–—]?\s*(?P<text>\S.*)$", re.I)
@@ -30,11 +30,12 @@ class TemplateDrafter:
 
     name = "template"
 
-    def draft(self, *, title: str, messages: list[ThreadMessage]) -> AdrDraft:
-        """First message as context, listed options, the last CTO message as the outcome."""
+    def draft(self, *, title: str, messages: list[ThreadMessage], recorded: Recorded = NOTHING_RECORDED) -> AdrDraft:
+        """First message as context, listed options, the last CTO message as outcome; keeps what was recorded."""
         spoken = [m for m in messages if m.text.strip()]
-        context = spoken[0].text.strip() if spoken else title
+        context = recorded.context.strip() or (spoken[0].text.strip() if spoken else title)
         from_cto = [m for m in spoken if m.by_cto]
-        outcome = from_cto[-1].text.strip() if from_cto else UNDECIDED
-        return AdrDraft(context=context[:4000], options=listed_options(spoken), outcome=outcome[:4000],
-                        consequences=NO_CONSEQUENCES)
+        outcome = from_cto[-1].text.strip() if from_cto else (recorded.outcome.strip() or UNDECIDED)
+        options = list(dict.fromkeys([*recorded.options, *listed_options(spoken)]))[:20]
+        return AdrDraft(context=context[:4000], options=options, outcome=outcome[:4000],
+                        consequences=recorded.consequences.strip()[:4000] or NO_CONSEQUENCES)

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from bot.llm.draft import ThreadMessage
+from bot.llm.draft import Recorded, ThreadMessage
 from bot.llm.drafting import draft_adr
 from bot.llm.openai_drafter import OpenAIDrafter
 from bot.llm.template import UNDECIDED, TemplateDrafter
@@ -110,3 +110,15 @@ def test_the_template_without_a_cto_word_says_it_is_undecided_and_never_fails():
     assert TemplateDrafter().draft(title="Store events", messages=THREAD[:2]).outcome == UNDECIDED
     empty = TemplateDrafter().draft(title="Store events", messages=[])
     assert empty.context == "Store events" and empty.options == []
+
+
+def test_what_was_recorded_stays_in_a_template_draft_and_reaches_the_llm_redacted(fake_llm):
+    recorded = Recorded(context="From the form: events vanish.", options=("SQLite",), outcome="",
+                        consequences=f"Backups need the key {API_KEY}")
+    template = draft_adr(title="Store events", messages=THREAD, llm=None, consent=True, recorded=recorded)
+    assert template.draft.context == "From the form: events vanish."
+    assert template.draft.options[:3] == ["SQLite", "Postgres", "Kafka"]
+    assert template.draft.consequences == "Backups need the key [redacted]"
+    draft_adr(title="Store events", messages=THREAD, llm=drafter(fake_llm), consent=True, recorded=recorded)
+    body = fake_llm.raw_bodies[0].decode()
+    assert "From the form: events vanish." in body and API_KEY not in body
