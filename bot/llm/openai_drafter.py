@@ -46,6 +46,23 @@ def parse_answer(content: str | None) -> AdrDraft:
         raise DraftFailed(f"the model's answer was not a valid ADR JSON object ({type(exc).__name__})") from None
 
 
+MAX_TOKENS = 700
+ADR_SCHEMA = {
+    "type": "object",
+    "properties": {"context": {"type": "string"}, "options": {"type": "array", "items": {"type": "string"}},
+                   "outcome": {"type": "string"}, "consequences": {"type": "string"}},
+    "required": ["context", "options", "outcome", "consequences"],
+    "additionalProperties": False,
+}
+# Best first: OpenAI's structured outputs (also vLLM, Ollama, llama.cpp's server), then JSON mode with a schema
+# (llama-cpp-python, Anyscale), then plain JSON mode. A server that refuses one (400/422) is asked with the next.
+RESPONSE_FORMATS: tuple[dict[str, object], ...] = (
+    {"type": "json_schema", "json_schema": {"name": "adr_draft", "schema": ADR_SCHEMA, "strict": True}},
+    {"type": "json_object", "schema": ADR_SCHEMA},
+    {"type": "json_object"},
+)
+
+
 class OpenAIDrafter:
     """Drafts with the chat completions API; bounded time-out and retries, JSON only."""
 
@@ -55,6 +72,7 @@ class OpenAIDrafter:
                  max_retries: int = 2) -> None:
         self.model = model or DEFAULT_MODEL
         self._client = openai.OpenAI(api_key=api_key, base_url=base_url, timeout=timeout, max_retries=max_retries)
+        self._format = 0  # index into RESPONSE_FORMATS of the first one this server may take
 
     @classmethod
     def from_settings(cls, settings: Settings) -> OpenAIDrafter | None:
@@ -67,19 +85,27 @@ class OpenAIDrafter:
 
     def draft(self, *, title: str, messages: list[ThreadMessage], recorded: Recorded = NOTHING_RECORDED) -> AdrDraft:
         """Ask the model for the draft as JSON and validate it."""
-        try:
-            response = self._client.chat.completions.create(
-                model=self.model, temperature=0.2, max_tokens=1200,
-                response_format={"type": "json_object"},
-                messages=[{"role": "system", "content": SYSTEM_PROMPT},
-                          {"role": "user", "content": transcript(title, messages, recorded)}])
-        except openai.APITimeoutError:
-            raise DraftFailed("the LLM did not answer in time") from None
-        except openai.APIStatusError as exc:
-            raise DraftFailed(f"the LLM answered HTTP {exc.status_code}") from None
-        except openai.APIError as exc:
-            raise DraftFailed(f"the LLM could not be reached ({type(exc).__name__})") from None
-        choices = getattr(response, "choices", None) or []
-        if not choices:
-            raise DraftFailed("the LLM answered without a choice")
-        return parse_answer(choices[0].message.content)
+        prompt = [{"role": "system", "content": SYSTEM_PROMPT},
+                  {"role": "user", "content": transcript(title, messages, recorded)}]
+        formats = RESPONSE_FORMATS[self._format:]
+        for offset, response_format in enumerate(formats):
+            try:
+                response = self._client.chat.completions.create(
+                    model=self.model, temperature=0.2, max_tokens=MAX_TOKENS, response_format=response_format,
+                    messages=prompt)  # type: ignore[arg-type]
+            except (openai.BadRequestError, openai.UnprocessableEntityError):
+                if offset + 1 < len(formats):  # this server does not take that response_format: try a simpler one
+                    self._format += 1
+                    continue
+                raise DraftFailed("the LLM refused the request (HTTP 400)") from None
+            except openai.APITimeoutError:
+                raise DraftFailed("the LLM did not answer in time") from None
+            except openai.APIStatusError as exc:
+                raise DraftFailed(f"the LLM answered HTTP {exc.status_code}") from None
+            except openai.APIError as exc:
+                raise DraftFailed(f"the LLM could not be reached ({type(exc).__name__})") from None
+            choices = getattr(response, "choices", None) or []
+            if not choices:
+                raise DraftFailed("the LLM answered without a choice")
+            return parse_answer(choices[0].message.content)
+        raise DraftFailed("the LLM refused every JSON format")

@@ -1,7 +1,8 @@
 """A loopback fake of an OpenAI-compatible server (POST /v1/chat/completions), scriptable and recording.
 
-Each request takes the next scripted answer (the last one repeats): ``good(draft)``, ``raw(text)`` (a choice
-whose content is `text`, e.g. invalid JSON), ``status(429)``/``status(500)`` or ``delay(seconds, then)``.
+Each request whose response_format the server takes (`formats`; others get a 400) takes the next scripted
+answer (the last one repeats): ``good(draft)``, ``raw(text)`` (a choice whose content is `text`, e.g. invalid
+JSON), ``status(429)``/``status(500)`` or ``delay(seconds, then)``. Request bodies are recorded.
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ class FakeOpenAI:
         self.requests: list[dict[str, Any]] = []
         self.raw_bodies: list[bytes] = []
         self.script: list[Answer] = [good()]
+        # response_format kinds the server takes: "json_schema", "json_object+schema", "json_object"
+        self.formats = {"json_schema", "json_object+schema", "json_object"}
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
 
@@ -60,6 +63,13 @@ class FakeOpenAI:
     def _next(self) -> Answer:
         with self._lock:
             return self.script.pop(0) if len(self.script) > 1 else self.script[0]
+
+    @staticmethod
+    def _format_kind(response_format: Any) -> str:
+        if not isinstance(response_format, dict):
+            return "none"
+        kind = str(response_format.get("type"))
+        return kind + "+schema" if kind == "json_object" and "schema" in response_format else kind
 
     @property
     def url(self) -> str:
@@ -80,6 +90,10 @@ class FakeOpenAI:
                         fake.requests.append({})
                 if self.path.rstrip("/") != "/v1/chat/completions":
                     self._send(404, {"error": {"message": "not found"}})
+                    return
+                kind = fake._format_kind(fake.requests[-1].get("response_format"))
+                if kind not in fake.formats:
+                    self._send(400, {"error": {"message": f"response_format {kind} is not supported"}})
                     return
                 answer = fake._next()
                 if answer.delay:

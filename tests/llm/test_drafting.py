@@ -40,7 +40,9 @@ def test_a_good_answer_is_an_llm_draft_asked_for_as_json(fake_llm):
     assert result.method == "llm" and result.why_template is None
     assert result.draft.options == GOOD_DRAFT["options"] and result.draft.outcome == GOOD_DRAFT["outcome"]
     (request,) = fake_llm.requests
-    assert request["model"] == "smollm2" and request["response_format"] == {"type": "json_object"}
+    assert request["model"] == "smollm2" and request["response_format"]["type"] == "json_schema"
+    assert request["response_format"]["json_schema"]["schema"]["required"] == ["context", "options", "outcome",
+                                                                              "consequences"]
     prompt = request["messages"][-1]["content"]
     assert "Store events" in prompt and "Let's go with Postgres" in prompt and "U1 (CTO)" in prompt
 
@@ -122,3 +124,20 @@ def test_what_was_recorded_stays_in_a_template_draft_and_reaches_the_llm_redacte
     draft_adr(title="Store events", messages=THREAD, llm=drafter(fake_llm), consent=True, recorded=recorded)
     body = fake_llm.raw_bodies[0].decode()
     assert "From the form: events vanish." in body and API_KEY not in body
+
+
+def test_a_server_without_structured_outputs_is_asked_in_plain_json_mode_and_remembered(fake_llm):
+    fake_llm.formats = {"json_object"}
+    llm = drafter(fake_llm)
+    first = draft_adr(title="Store events", messages=THREAD, llm=llm, consent=True)
+    assert first.method == "llm"
+    assert [r["response_format"] for r in fake_llm.requests][-1] == {"type": "json_object"}
+    assert len(fake_llm.requests) == 3
+    second = draft_adr(title="Store events", messages=THREAD, llm=llm, consent=True)
+    assert second.method == "llm" and len(fake_llm.requests) == 4
+
+
+def test_a_server_refusing_every_format_ends_in_a_template_draft(fake_llm):
+    fake_llm.formats = set()
+    result = draft_adr(title="Store events", messages=THREAD, llm=drafter(fake_llm), consent=True)
+    assert result.method == "template" and "HTTP 400" in (result.why_template or "")
