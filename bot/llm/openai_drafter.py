@@ -63,6 +63,11 @@ RESPONSE_FORMATS: tuple[dict[str, object], ...] = (
 )
 
 
+def refused_format(exc: openai.APIStatusError) -> bool:
+    """Whether the server refused the request's response_format (llama-cpp-python answers that with a 500)."""
+    return exc.status_code in (400, 422) or "response_format" in str(exc.message)
+
+
 class OpenAIDrafter:
     """Drafts with the chat completions API; bounded time-out and retries, JSON only."""
 
@@ -93,14 +98,12 @@ class OpenAIDrafter:
                 response = self._client.chat.completions.create(
                     model=self.model, temperature=0.2, max_tokens=MAX_TOKENS, response_format=response_format,
                     messages=prompt)  # type: ignore[arg-type]
-            except (openai.BadRequestError, openai.UnprocessableEntityError):
-                if offset + 1 < len(formats):  # this server does not take that response_format: try a simpler one
-                    self._format += 1
-                    continue
-                raise DraftFailed("the LLM refused the request (HTTP 400)") from None
             except openai.APITimeoutError:
                 raise DraftFailed("the LLM did not answer in time") from None
             except openai.APIStatusError as exc:
+                if refused_format(exc) and offset + 1 < len(formats):  # try a simpler response_format
+                    self._format += 1
+                    continue
                 raise DraftFailed(f"the LLM answered HTTP {exc.status_code}") from None
             except openai.APIError as exc:
                 raise DraftFailed(f"the LLM could not be reached ({type(exc).__name__})") from None

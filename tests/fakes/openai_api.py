@@ -1,6 +1,6 @@
 """A loopback fake of an OpenAI-compatible server (POST /v1/chat/completions), scriptable and recording.
 
-Each request whose response_format the server takes (`formats`; others get a 400) takes the next scripted
+Each request whose response_format the server takes (`formats`; others get a 500 naming it) takes the next scripted
 answer (the last one repeats): ``good(draft)``, ``raw(text)`` (a choice whose content is `text`, e.g. invalid
 JSON), ``status(429)``/``status(500)`` or ``delay(seconds, then)``. Request bodies are recorded.
 """
@@ -93,7 +93,8 @@ class FakeOpenAI:
                     return
                 kind = fake._format_kind(fake.requests[-1].get("response_format"))
                 if kind not in fake.formats:
-                    self._send(400, {"error": {"message": f"response_format {kind} is not supported"}})
+                    # llama-cpp-python's way: a 500 whose message names the field
+                    self._send(500, {"error": {"message": f"body.response_format.type: {kind} is not supported"}})
                     return
                 answer = fake._next()
                 if answer.delay:

@@ -140,4 +140,4 @@ def test_a_server_without_structured_outputs_is_asked_in_plain_json_mode_and_rem
 def test_a_server_refusing_every_format_ends_in_a_template_draft(fake_llm):
     fake_llm.formats = set()
     result = draft_adr(title="Store events", messages=THREAD, llm=drafter(fake_llm), consent=True)
-    assert result.method == "template" and "HTTP 400" in (result.why_template or "")
+    assert result.method == "template" and "HTTP 500" in (result.why_template or "")
