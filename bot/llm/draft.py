@@ -7,7 +7,7 @@ from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-SECTION_LIMIT = 4000
+SECTION_LIMIT = 3000  # what one Slack text input holds, so an edit round-trips the whole draft
 
 
 class AdrDraft(BaseModel):
@@ -19,6 +19,11 @@ class AdrDraft(BaseModel):
     options: list[str] = Field(default_factory=list, max_length=20)
     outcome: str = Field(default="", max_length=SECTION_LIMIT)
     consequences: str = Field(default="", max_length=SECTION_LIMIT)
+
+    @field_validator("context", "outcome", "consequences", mode="before")
+    @classmethod
+    def _cut(cls, value: object) -> object:
+        return value.strip()[:SECTION_LIMIT] if isinstance(value, str) else value
 
     @field_validator("options", mode="before")
     @classmethod

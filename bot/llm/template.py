@@ -37,5 +37,5 @@ class TemplateDrafter:
         from_cto = [m for m in spoken if m.by_cto]
         outcome = from_cto[-1].text.strip() if from_cto else (recorded.outcome.strip() or UNDECIDED)
         options = list(dict.fromkeys([*recorded.options, *listed_options(spoken)]))[:20]
-        return AdrDraft(context=context[:4000], options=options, outcome=outcome[:4000],
-                        consequences=recorded.consequences.strip()[:4000] or NO_CONSEQUENCES)
+        return AdrDraft(context=context, options=options, outcome=outcome,
+                        consequences=recorded.consequences.strip() or NO_CONSEQUENCES)

@@ -18,7 +18,8 @@ STATUSES = ("proposed", "accepted", "rejected", "deprecated", "superseded")
 DECIDED = {"accept": "accepted", "reject": "rejected"}
 DRAFT_METHODS = ("llm", "template")
 TITLE_LIMIT = 300
-TEXT_LIMIT = 20_000
+TEXT_LIMIT = 3000  # one Slack text input: the Edit form shows and saves every character
+DRAFT_LIMIT = 20_000
 EXAMPLE = "`/decision Use Postgres for events`"
 
 
@@ -160,7 +161,7 @@ def set_fields(session: Session, *, decision: Decision, fields: DecisionFields, 
     decision.context, decision.options = _text(fields.context), _options_text(fields.options)
     decision.outcome, decision.consequences = _text(fields.outcome), _text(fields.consequences)
     if draft_text is not None:
-        decision.draft_text = _text(draft_text)
+        decision.draft_text = redact(draft_text.strip())[:DRAFT_LIMIT]
     if draft_method is not None:
         decision.draft_method = draft_method
     decision.updated_at = utcnow()
@@ -200,8 +201,8 @@ def save_draft(session: Session, *, engagement: Engagement, decision: Decision, 
     if method is None and decision.status != "proposed" and user_id is not None:
         require_cto(engagement, user_id, to=f"edit a {decision.status} decision")
     set_fields(session, decision=decision, fields=fields, draft_method=method)
-    decision.draft_text = _text(draft_markdown(decision, method=decision.draft_method or "template",
-                                               why_template=why_template))
+    decision.draft_text = redact(draft_markdown(decision, method=decision.draft_method or "template",
+                                               why_template=why_template))[:DRAFT_LIMIT]
     session.add(decision)
     session.flush()
     return decision

@@ -18,7 +18,7 @@ STATUS_TEXT = {
     "superseded": ":arrow_right: superseded",
 }
 LIST_LIMIT = 40
-FIELD_LIMIT = 2900  # Slack's plain_text_input holds at most 3,000 characters
+FIELD_LIMIT = 3000  # Slack's plain_text_input holds at most 3,000 characters
 METHOD_NOTE = {
     "llm": ":robot_face: Drafted by an LLM from this thread (secrets redacted before sending). "
            "Check it before accepting.",
@@ -71,10 +71,22 @@ def list_message(decisions: list[Decision], *, engagement: Engagement) -> tuple[
     if len(decisions) > LIST_LIMIT:
         lines.insert(0, f"(the latest {LIST_LIMIT}; {len(decisions) - LIST_LIMIT} earlier ones are in "
                         f"`ctobot export decisions`)")
-    body = "\n".join(lines) or "No decisions yet. `/decision Use Postgres for events` records one."
+    if not lines:
+        lines = ["No decisions yet. `/decision Use Postgres for events` records one."]
     return f"{engagement.display_name}: {len(decisions)} decisions", [
-        section(head), section(body),
+        section(head), *[section(chunk) for chunk in chunks(lines)],
         context("`/decision <title>` · `/decision draft N` · `/decision accept N` · `/decision reject N`")]
+
+
+def chunks(lines: list[str], limit: int = 2900) -> list[str]:
+    """Lines joined into texts that each fit one section."""
+    out: list[str] = []
+    for line in lines:
+        if out and len(out[-1]) + 1 + len(line) <= limit:
+            out[-1] += "\n" + line
+        else:
+            out.append(line[:limit])
+    return out
 
 
 def drafting_message(decision: Decision, *, again: bool = False) -> tuple[str, Blocks]:

@@ -206,3 +206,13 @@ def test_the_shortcut_title_is_the_first_line_without_markup():
     from handlers.shortcuts.decision import title_from
 
     assert title_from("\nShould we *move* to <https://k8s.io|Kubernetes>?\nmore") == "Should we move to Kubernetes?"
+
+
+def test_a_long_list_stays_within_slacks_limits_and_names_every_decision(slack_app, acme):
+    from bot.slack import decision_blocks
+
+    rows = [Decision(id=n, engagement_id=acme.id, number=n, title=f"Decision {n} " + "x" * 280) for n in range(1, 41)]
+    text, message_blocks = decision_blocks.list_message(rows, engagement=acme)
+    sections = [b["text"]["text"] for b in message_blocks if b["type"] == "section"]
+    assert len(message_blocks) <= 50 and all(len(t) <= 3000 for t in sections)
+    assert all(f"ADR-{n:04d}" in "".join(sections) for n in range(1, 41)) and "…" not in "".join(sections)
