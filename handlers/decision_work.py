@@ -58,6 +58,11 @@ def refresh_card(deps: Deps, client: WebClient, *decision_ids: int) -> None:
 def draft_in_thread(deps: Deps, client: WebClient, decision_id: int, message_ts: str | None = None) -> None:
     """Say "Drafting…" in the thread, read the whole thread, draft (LLM or template) and show the draft there."""
     with transaction(deps.session_factory) as session:
+        decision, _ = decisions.get_by_id(session, decision_id=decision_id)
+        missing_card = decision.channel_id is not None and decision.card_ts is None
+    if missing_card:  # its card was never posted (Slack was down): post it now, its thread is the discussion
+        post_card(deps, client, decision_id)
+    with transaction(deps.session_factory) as session:
         decision, engagement = decisions.get_by_id(session, decision_id=decision_id)
         channel, thread_ts, title = decision.channel_id, decision.thread_ts, decision.title
         ctos, consent = set(engagement.cto_user_ids), engagement.llm_consent

@@ -21,10 +21,10 @@ NUMBERED = ("draft", "accept", "reject")
 
 
 def require_thread(decision: Decision) -> None:
-    """InvalidInput unless the decision has a thread to draft from."""
-    if not (decision.channel_id and decision.thread_ts):
-        raise InvalidInput(f"{decisions.label(decision.number)} has no card thread yet, so there is nothing to "
-                           f"draft from; try again in a moment.")
+    """InvalidInput unless the decision has (or can get, by posting its card) a thread to draft from."""
+    if not decision.channel_id:
+        raise InvalidInput(f"{decisions.label(decision.number)} was not recorded in a channel, so it has no "
+                           f"thread to draft from.")
 
 
 def decide_reply(decision: Decision, changed: bool, verb: str) -> str:
@@ -69,6 +69,8 @@ def register(app: App, deps: Deps) -> None:
                     decisions.list_decisions(session, engagement_id=engagement.id), engagement=engagement)  # type: ignore[arg-type]
             ack(text=reply, blocks=message_blocks)
             return
+        if sub in (*NUMBERED, "supersede") and len(words) == 1:
+            raise InvalidInput(f"Name the decision's number: `/decision {sub} 3`. `/decision list` shows them.")
         if sub in NUMBERED and len(words) == 2:
             _numbered(ack, client, engagement, sub, decisions.parse_number(words[1]), user_id)
             return

@@ -66,6 +66,8 @@ def test_list_help_and_unknown_numbers(slack_app, acme):
     bad = reply_text(slack_app.slack.command("/decision", "accept nine", user_id="U1"))
     assert "not a decision number" in bad
     assert "/cto setup" in reply_text(slack_app.slack.command("/decision", "Something", channel_id="C404"))
+    for sub in ("accept", "reject", "draft", "supersede"):
+        assert "Name the decision's number" in reply_text(slack_app.slack.command("/decision", sub, user_id="U1"))
     assert len(stored(slack_app)) == 2
 
 
@@ -216,3 +218,16 @@ def test_a_long_list_stays_within_slacks_limits_and_names_every_decision(slack_a
     sections = [b["text"]["text"] for b in message_blocks if b["type"] == "section"]
     assert len(message_blocks) <= 50 and all(len(t) <= 3000 for t in sections)
     assert all(f"ADR-{n:04d}" in "".join(sections) for n in range(1, 41)) and "…" not in "".join(sections)
+
+
+def test_a_card_that_slack_refused_is_posted_when_the_draft_is_asked_for(slack_app, acme):
+    slack_app.fake.fail("chat.postMessage", times=3, status=500)
+    assert "Recorded ADR-0001" in reply_text(slack_app.slack.command("/decision", "Use Postgres", user_id="U2"))
+    slack_app.settle()
+    assert stored(slack_app)[1].card_ts is None  # the decision is kept although its card could not be posted
+    assert "Drafting" in reply_text(slack_app.slack.command("/decision", "draft 1", user_id="U2"))
+    slack_app.settle()
+    decision = stored(slack_app)[1]
+    assert decision.card_ts and decision.draft_method == "template"
+    thread = slack_app.fake.thread("C1", decision.card_ts)
+    assert "ADR-0001" in thread[0]["text"] and "ADR draft" in json.dumps(thread[-1]["blocks"])
