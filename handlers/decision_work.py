@@ -97,11 +97,11 @@ def draft_in_thread(deps: Deps, client: WebClient, decision_id: int, message_ts:
     client.chat_update(channel=channel, ts=message_ts, text=text, blocks=blocks)
 
 
-def show_edited_draft(deps: Deps, client: WebClient, decision_id: int, channel: str | None,
-                      message_ts: str | None, user_id: str) -> None:
-    """After an edit: the draft message shows the saved text."""
+def show_draft(deps: Deps, client: WebClient, decision_id: int, channel: str | None,
+               message_ts: str | None, edited_by: str | None = None) -> None:
+    """After an edit or a decision: the draft message shows the saved text and the buttons that still apply."""
     with transaction(deps.session_factory) as session:
         decision, _ = decisions.get_by_id(session, decision_id=decision_id)
-        text, blocks = decision_blocks.draft_message(decision, edited_by=user_id)
+        text, blocks = decision_blocks.draft_message(decision, edited_by=edited_by)
     if channel and message_ts:
         client.chat_update(channel=channel, ts=message_ts, text=text, blocks=blocks)

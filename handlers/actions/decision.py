@@ -41,6 +41,10 @@ def register(app: App, deps: Deps) -> None:
                                              user_id=body["user"]["id"], verb=verb)
             if changed:
                 deps.background.submit(decision_work.refresh_card, deps, client, decision.id)
+                clicked_ts = _message_ts(body)
+                if clicked_ts and clicked_ts != decision.card_ts:  # clicked on the draft: its Accept goes too
+                    deps.background.submit(decision_work.show_draft, deps, client, decision.id,
+                                           (body.get("channel") or {}).get("id"), clicked_ts)
             respond(text=decide_reply(decision, changed, verb), response_type="ephemeral", replace_original=False)
 
         clicked.__name__ = f"decision_{verb}_clicked"

@@ -75,5 +75,5 @@ def register(app: App, deps: Deps) -> None:
                 view["state"]["values"]), method=None, user_id=user_id)
             decision_id = decision.id
         ack()
-        deps.background.submit(decision_work.show_edited_draft, deps, client, decision_id, meta.get("channel_id"),
+        deps.background.submit(decision_work.show_draft, deps, client, decision_id, meta.get("channel_id"),
                                meta.get("message_ts"), user_id)

@@ -156,3 +156,20 @@ def test_regenerate_rewrites_the_same_message(slack_app, fake_llm, monkeypatch):
     assert current(slack_app).draft_method == "llm"
     assert draft_reply(slack_app, decision)["ts"] == message["ts"]
     assert len([c for c in slack_app.fake.calls_to("chat.postMessage") if "Drafting" in c.args.get("text", "")]) == 1
+
+
+def test_accept_on_the_draft_updates_the_card_and_the_draft(slack_app, fake_llm, monkeypatch):
+    decision = setup(slack_app, consent=False, monkeypatch=monkeypatch)
+    slack_app.slack.command("/decision", "draft 1", user_id="U3")
+    slack_app.settle()
+    message = draft_reply(slack_app, decision)
+    slack_app.slack.block_action({"action_id": ids.ACTION_DECISION_ACCEPT, "value": str(decision.id)},
+                                 user_id="U1", message={"ts": message["ts"]})
+    slack_app.fake.wait_for_response()
+    slack_app.settle()
+    assert current(slack_app).status == "accepted"
+    card = slack_app.fake.thread("C1", decision.card_ts)[0]
+    assert "accepted" in json.dumps(card["blocks"])
+    buttons = [e["action_id"] for b in draft_reply(slack_app, decision)["blocks"] if b["type"] == "actions"
+               for e in b["elements"]]
+    assert buttons == [ids.ACTION_DECISION_EDIT, ids.ACTION_DECISION_REGENERATE]
