@@ -274,7 +274,9 @@ def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
     if settings.slack_bot_token is not None and not setting_problems:
         report(*_check_auth(settings))
     if settings.llm_enabled:
-        print(f"ok    LLM drafts: model {settings.openai_model or '(server default)'} at "
+        from bot.llm.openai_drafter import DEFAULT_MODEL
+
+        print(f"ok    LLM drafts: model {settings.openai_model or DEFAULT_MODEL} at "
               f"{settings.openai_base_url or 'the OpenAI API'}")
     else:
         print("note  OPENAI_API_KEY is not set: ADR drafts will use the template")
