@@ -45,7 +45,7 @@ def draft_markdown(decision: Decision, *, method: str, why_template: str | None 
     return (f"# {label(decision.number)}: {decision.title}\n\n"
             + sections_markdown(context=decision.context, options=options_list(decision.options),
                                 outcome=decision.outcome, consequences=decision.consequences)
-            + f"\n_Draft {how}._\n")
+            + f"\n_This draft was {how}._\n")
 
 
 def _status(decision: Decision, by_id: dict[int, Decision]) -> str:
