@@ -14,6 +14,7 @@ from bot.llm.drafting import draft_adr
 from bot.services import decisions
 from bot.services.decisions import DecisionFields
 from bot.slack import decision_blocks
+from bot.slack.blocks import section
 from bot.slack.threads import is_person, read_thread
 
 logger = logging.getLogger(__name__)
@@ -79,8 +80,9 @@ def draft_in_thread(deps: Deps, client: WebClient, decision_id: int, message_ts:
         thread = [m for m in read_thread(client, channel=channel, ts=thread_ts) if is_person(m)]
     except SlackApiError as exc:
         logger.warning("could not read the thread of decision %s: %s", decision_id, exc.response.get("error"))
-        client.chat_update(channel=channel, ts=message_ts, text="I couldn't read this thread, so there is no "
-                           "draft yet. Try again with Regenerate or `/decision draft`.")
+        failed = ("I couldn't read this thread, so there is no draft yet. "
+                  f"Try again with `/decision draft {decisions.label(decision.number)}`.")
+        client.chat_update(channel=channel, ts=message_ts, text=failed, blocks=[section(failed)])
         return
     messages = [ThreadMessage(user_id=str(m.get("user")), text=str(m.get("text") or ""), ts=str(m.get("ts")),
                               by_cto=m.get("user") in ctos) for m in thread]

@@ -173,3 +173,12 @@ def test_accept_on_the_draft_updates_the_card_and_the_draft(slack_app, fake_llm,
     buttons = [e["action_id"] for b in draft_reply(slack_app, decision)["blocks"] if b["type"] == "actions"
                for e in b["elements"]]
     assert buttons == [ids.ACTION_DECISION_EDIT, ids.ACTION_DECISION_REGENERATE]
+
+
+def test_a_thread_slack_will_not_give_is_said_in_place_of_the_draft(slack_app, fake_llm, monkeypatch):
+    decision = setup(slack_app, consent=True, monkeypatch=monkeypatch)
+    slack_app.fake.fail("conversations.replies", times=1, status=200, body={"ok": False, "error": "not_in_channel"})
+    slack_app.slack.command("/decision", "draft 1", user_id="U3")
+    slack_app.settle()
+    assert fake_llm.requests == [] and current(slack_app).draft_method is None
+    assert "couldn't read this thread" in json.dumps(draft_reply(slack_app, decision)["blocks"])
