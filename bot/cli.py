@@ -21,7 +21,6 @@ logger = logging.getLogger("ctobot")
 
 
 EXPORT_KINDS = ("hours", "questions", "reviews", "decisions", "risks", "adr", "handover")
-BUILT_EXPORTS = ("hours", "questions", "reviews", "risks", "handover")
 
 
 class CliError(Exception):
@@ -274,7 +273,9 @@ def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
     if settings.slack_bot_token is not None and not setting_problems:
         report(*_check_auth(settings))
     if settings.llm_enabled:
-        print(f"ok    LLM drafts: model {settings.openai_model or '(server default)'} at "
+        from bot.llm.openai_drafter import DEFAULT_MODEL
+
+        print(f"ok    LLM drafts: model {settings.openai_model or DEFAULT_MODEL} at "
               f"{settings.openai_base_url or 'the OpenAI API'}")
     else:
         print("note  OPENAI_API_KEY is not set: ADR drafts will use the template")
@@ -436,11 +437,10 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     from bot.services import engagements, exports
 
     record_exports = _record_exports()
-    if args.kind not in BUILT_EXPORTS:
-        raise CliError(f"`export {args.kind}` is not available in this version of ctobot yet "
-                       f"(available: {', '.join(BUILT_EXPORTS)})")
     if args.kind == "handover":
         return _export_handover(settings, args)
+    if args.kind == "adr":
+        return _export_adr(settings, args)
     fmt = args.format or "csv"
     if fmt not in ("csv", "json"):
         raise CliError(f"{args.kind} export as csv or json")
@@ -449,6 +449,10 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     try:
         with transaction(make_session_factory(engine)) as session:
             engagement = engagements.get_by_name(session, name=args.client, team_id=args.team)
+            if args.kind == "decisions":
+                records = exports.decisions_records(session, engagement=engagement)
+                _write(exports.records_json(records) if fmt == "json" else exports.decisions_csv(records), args.out)
+                return 0
             if args.kind in record_exports:
                 fields, build = record_exports[args.kind]
                 records = build(session, engagement=engagement)
@@ -495,6 +499,38 @@ def _export_handover(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     _write(output, args.out)
+    return 0
+
+
+def _export_adr(settings: Settings, args: argparse.Namespace) -> int:
+    """MADR files and an index into --out; files of an earlier run whose decision was renamed are removed."""
+    from pathlib import Path
+
+    from bot.db import make_engine, make_session_factory, transaction
+    from bot.services import adr, engagements
+
+    if not args.out:
+        raise CliError("export adr writes a folder: give it with --out DIR")
+    if args.format not in (None, "md"):
+        raise CliError("adr exports Markdown files (--format md)")
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise CliError(f"{out} is a file; export adr needs a folder")
+    ensure_schema(settings, migrate=False)
+    engine = make_engine(settings.database_url)
+    try:
+        with transaction(make_session_factory(engine)) as session:
+            engagement = engagements.get_by_name(session, name=args.client, team_id=args.team)
+            files = adr.adr_files(session, engagement=engagement)
+    finally:
+        engine.dispose()
+    out.mkdir(parents=True, exist_ok=True)
+    for stale in out.iterdir():
+        if adr.FILE_PATTERN.match(stale.name) and stale.name not in files and stale.is_file():
+            stale.unlink()
+    for name, text in files.items():
+        (out / name).write_text(text, encoding="utf-8", newline="\n")
+    print(f"wrote {len(files) - 1} ADRs and {adr.INDEX_NAME} to {out}", file=sys.stderr)
     return 0
 
 

@@ -9,15 +9,19 @@ from collections.abc import Iterable
 REDACTED = "[redacted]"
 
 _PATTERNS = [
-    re.compile(r"xox[abposre]-[A-Za-z0-9_-]{8,}"),  # Slack bot/user/app-config tokens
+    re.compile(r"xox[abposrecd]-[A-Za-z0-9_-]{8,}"),  # Slack bot/user/app-config/client tokens
+    re.compile(r"xoxe\.xox[a-z]-[A-Za-z0-9-]{8,}"),  # Slack refresh tokens
+    re.compile(r"hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_-]{8,}"),  # incoming webhooks
     re.compile(r"xapp-[A-Za-z0-9-]{8,}"),  # Slack app-level tokens
     re.compile(r"\bsk-(?:proj-)?[A-Za-z0-9_-]{16,}"),  # OpenAI-style API keys
     re.compile(r"\bgh[pousr]_[A-Za-z0-9]{20,}"),  # GitHub tokens
     re.compile(r"\bgithub_pat_[A-Za-z0-9_]{20,}"),
     re.compile(r"\bglpat-[A-Za-z0-9_-]{20,}"),  # GitLab
-    re.compile(r"\bAKIA[0-9A-Z]{16}\b"),  # AWS access key ids
+    re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),  # AWS access key ids
+    re.compile(r"(?i)(aws_?secret_?(?:access_?)?key\s*[:=]\s*[\"']?)[A-Za-z0-9/+=]{30,}"),  # AWS secret keys
+    re.compile(r"\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,}"),  # Stripe
     re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b"),  # Google API keys
-    re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----", re.S),
+    re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(?:-----END [A-Z ]*PRIVATE KEY-----|\Z)", re.S),
     re.compile(r"(?<=://)[^/\s:@]+:[^/\s@]+(?=@)"),  # user:password in URLs
     re.compile(r"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=-]{12,}"),
     re.compile(r"(?i)(?<![A-Za-z0-9_])((?:api[_-]?key|secret|password|passwd|token)\s*[:=]\s*)[^\s\"']{6,}"),

@@ -32,7 +32,11 @@ class Runtime:
 
 def build_deps(settings: Settings, *, llm: Any = None) -> Deps:
     """The injected collaborators for `settings`."""
+    from bot.llm.openai_drafter import OpenAIDrafter
+
     engine = make_engine(settings.database_url)
+    if llm is None:
+        llm = OpenAIDrafter.from_settings(settings)
     return Deps(settings=settings, engine=engine, session_factory=make_session_factory(engine),
                 background=Background(), llm=llm)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+import pytest
+
 from bot.redact import REDACTED, RedactingFilter, redact
 
 
@@ -37,3 +39,18 @@ def test_log_records_and_tracebacks_are_redacted(caplog):
     text = caplog.text
     assert "xoxb-1234567890" not in text and "my-signing-secret" not in text and "xoxp-9999" not in text
     assert "calling with" in text and "refused" in text
+
+
+@pytest.mark.parametrize("secret", [
+    "xoxc-1234567890-abcdefghijkl",
+    "xoxe.xoxp-1-abcdefghijklmnop",
+    "https://hooks.slack.com/services/T0000/B0000/abcdefghijklmnop",
+    "ASIAABCDEFGHIJKLMNOP",
+    "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    "sk_live_abcdefghijklmnop1234",
+    "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n(the message was cut here)",
+])
+def test_more_secret_shapes_are_redacted(secret):
+    cleaned = redact(f"before {secret} after")
+    assert "[redacted]" in cleaned and cleaned.startswith("before")
+    assert not any(part in cleaned for part in ("abcdefghijkl", "ABCDEFGHIJKLMNOP", "wJalrXUtnFEMI", "b3BlbnNzaC1"))

@@ -135,3 +135,32 @@ def risks_records(session: Session, *, engagement: Engagement) -> list[dict[str,
     """The whole risk register, by number."""
     rows = session.exec(select(Risk).where(Risk.engagement_id == engagement.id).order_by(Risk.number)).all()
     return _records(list(rows), RISK_FIELDS, engagement)
+
+
+DECISION_FIELDS = ("number", "engagement", "title", "status", "context", "options", "outcome", "consequences",
+                   "deciders", "proposer", "channel", "thread_ts", "permalink", "supersedes", "superseded_by",
+                   "draft_method", "adr_draft", "created_at", "updated_at", "decided_at")
+
+
+def decisions_records(session: Session, *, engagement: Engagement) -> list[dict[str, Any]]:
+    """The decision log, by number; links to other decisions by number; options and deciders as lists."""
+    from bot.services.decisions import list_decisions, options_list
+
+    rows = list_decisions(session, engagement_id=engagement.id)  # type: ignore[arg-type]
+    numbers = {d.id: d.number for d in rows}
+    return [{
+        "number": d.number, "engagement": engagement.name, "title": d.title, "status": d.status,
+        "context": d.context, "options": options_list(d.options), "outcome": d.outcome,
+        "consequences": d.consequences, "deciders": list(d.deciders), "proposer": d.proposer_user_id,
+        "channel": d.channel_id, "thread_ts": d.thread_ts, "permalink": d.permalink,
+        "supersedes": numbers.get(d.supersedes_id), "superseded_by": numbers.get(d.superseded_by_id),
+        "draft_method": d.draft_method, "adr_draft": d.draft_text, "created_at": _iso(d.created_at),
+        "updated_at": _iso(d.updated_at), "decided_at": _iso(d.decided_at),
+    } for d in rows]
+
+
+def decisions_csv(records: list[dict[str, Any]]) -> str:
+    """The decision log as CSV: list fields joined with "; "."""
+    flat = [{key: "; ".join(value) if isinstance(value, list) else value for key, value in record.items()}
+            for record in records]
+    return records_csv(flat, DECISION_FIELDS)

@@ -48,11 +48,12 @@ CATALOGUE: dict[str, CommandHelp] = {
             ids.CMD_DECISION,
             "Record and draft architecture decisions (ADRs).",
             (
-                "`/decision Use Postgres for events`",
-                "`/decision list` · `/decision draft N` · `/decision accept N` · `/decision reject N` · "
-                "`/decision supersede N <title>`",
+                "`/decision Use Postgres for events` — records a proposal and posts its card; discuss in its thread",
+                "`/decision` — a form (title, context, options, outcome, consequences, deciders)",
+                "`/decision list` · `/decision draft N` — an ADR draft from the card's thread",
+                "`/decision accept N` · `/decision reject N` (CTO) · `/decision supersede N <title>` (CTO)",
+                "Shortcut “Record decision from thread” on any message. `ctobot export adr` writes MADR files.",
             ),
-            available=False,
         ),
         CommandHelp(
             ids.CMD_REVIEW,

@@ -5,9 +5,10 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from handlers.actions import logtime
+from handlers.actions import decision, logtime
 
 
 def register(app: App, deps: Deps) -> None:
     """Register every block action."""
     logtime.register(app, deps)
+    decision.register(app, deps)

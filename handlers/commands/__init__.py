@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from handlers.commands import cto, delivery, logtime, not_yet, review
+from handlers.commands import cto, decision, delivery, logtime, not_yet, review
 
 
 def register(app: App, deps: Deps) -> None:
@@ -15,3 +15,4 @@ def register(app: App, deps: Deps) -> None:
     review.register(app, deps)
     delivery.register(app, deps)
     not_yet.register(app, deps)
+    decision.register(app, deps)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from handlers.shortcuts import capture, not_yet
+from handlers.shortcuts import capture, decision, not_yet
 
 
 def register(app: App, deps: Deps) -> None:
     """Register every message shortcut."""
     capture.register(app, deps)
     not_yet.register(app, deps)
+    decision.register(app, deps)

@@ -7,9 +7,8 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 
 from bot.deps import Deps
-from bot.slack import ids
 
-NOT_YET = {ids.SHORTCUT_RECORD_DECISION: "Record decision from thread"}
+NOT_YET: dict[str, str] = {}
 
 
 def register(app: App, deps: Deps) -> None:

@@ -71,8 +71,8 @@ def test_bad_requests_exit_2_with_a_message(tmp_path, database_url, session_fact
     month = ctobot("export", "hours", "--client", "acme", "--month", "2026-13", cwd=tmp_path,
                    DATABASE_URL=database_url)
     assert month.returncode == 2 and "YYYY-MM" in month.stderr
-    later = ctobot("export", "decisions", "--client", "acme", cwd=tmp_path, DATABASE_URL=database_url)
-    assert later.returncode == 2 and "not available" in later.stderr
+    kind = ctobot("export", "invoices", "--client", "acme", cwd=tmp_path, DATABASE_URL=database_url)
+    assert kind.returncode == 2 and "invalid choice: 'invoices'" in kind.stderr
     csv_pack = ctobot("export", "handover", "--client", "acme", "--format", "csv", cwd=tmp_path,
                       DATABASE_URL=database_url)
     assert csv_pack.returncode == 2 and "Markdown" in csv_pack.stderr

@@ -84,12 +84,6 @@ def test_unknown_subcommand_shows_usage(slack_app):
     assert "frobnicate" in reply and "/cto status" in reply
 
 
-@pytest.mark.parametrize("command", ["/decision"])
-def test_declared_commands_not_built_yet_say_so(slack_app, command):
-    reply = reply_text(slack_app.slack.command(command, "anything"))
-    assert "isn't available" in reply and command in reply
-
-
 def test_views_open_failure_is_reported_to_the_user(slack_app):
     slack_app.fake.fail("views.open", times=5, status=500)
     slack_app.slack.command("/cto", "setup", user_id="U1", channel_id="C1")

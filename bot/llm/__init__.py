@@ -1,0 +1,1 @@
+"""ADR drafting: a small Drafter protocol, the openai-backed drafter and the template fallback."""

@@ -1,0 +1,82 @@
+"""Buttons on decision cards and drafts: Draft ADR, Accept, Reject, Edit, Regenerate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.db import transaction
+from bot.deps import Deps
+from bot.errors import InvalidInput
+from bot.services import decisions
+from bot.slack import decision_blocks, ids
+from handlers import decision_work
+from handlers.commands.decision import decide_by_id, decide_reply, require_thread
+from handlers.context import team_of
+from handlers.errors import user_errors
+
+
+def _decision_id(action: dict[str, Any]) -> int:
+    value = str(action.get("value", ""))
+    if not value.isdigit():
+        raise InvalidInput("That button no longer points at a decision.")
+    return int(value)
+
+
+def _message_ts(body: dict[str, Any]) -> str | None:
+    return (body.get("container") or {}).get("message_ts") or (body.get("message") or {}).get("ts")
+
+
+def register(app: App, deps: Deps) -> None:
+    """Register the decision buttons."""
+
+    def decide_clicked(verb: str):  # type: ignore[no-untyped-def]
+        @user_errors()
+        def clicked(ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond, client: WebClient,
+                    context: BoltContext) -> None:
+            ack()
+            decision, changed = decide_by_id(deps, decision_id=_decision_id(action), team_id=team_of(context, body),
+                                             user_id=body["user"]["id"], verb=verb)
+            if changed:
+                deps.background.submit(decision_work.refresh_card, deps, client, decision.id)
+                clicked_ts = _message_ts(body)
+                if clicked_ts and clicked_ts != decision.card_ts:  # clicked on the draft: its Accept goes too
+                    deps.background.submit(decision_work.show_draft, deps, client, decision.id,
+                                           (body.get("channel") or {}).get("id"), clicked_ts)
+            respond(text=decide_reply(decision, changed, verb), response_type="ephemeral", replace_original=False)
+
+        clicked.__name__ = f"decision_{verb}_clicked"
+        return clicked
+
+    app.action(ids.ACTION_DECISION_ACCEPT)(decide_clicked("accept"))
+    app.action(ids.ACTION_DECISION_REJECT)(decide_clicked("reject"))
+
+    @app.action(ids.ACTION_DECISION_DRAFT)
+    @user_errors()
+    def draft_clicked(ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        with transaction(deps.session_factory) as session:
+            decision, _ = decisions.get_by_id(session, decision_id=_decision_id(action))
+            require_thread(decision)
+        deps.background.submit(decision_work.draft_in_thread, deps, client, decision.id)
+
+    @app.action(ids.ACTION_DECISION_REGENERATE)
+    @user_errors()
+    def regenerate_clicked(ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        with transaction(deps.session_factory) as session:
+            decision, _ = decisions.get_by_id(session, decision_id=_decision_id(action))
+            require_thread(decision)
+        deps.background.submit(decision_work.draft_in_thread, deps, client, decision.id, _message_ts(body))
+
+    @app.action(ids.ACTION_DECISION_EDIT)
+    @user_errors()
+    def edit_clicked(ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        with transaction(deps.session_factory) as session:
+            decision, _ = decisions.get_by_id(session, decision_id=_decision_id(action))
+            view = decision_blocks.edit_draft_modal(decision, channel_id=(body.get("channel") or {}).get("id", ""),
+                                                    message_ts=_message_ts(body))
+        client.views_open(trigger_id=body["trigger_id"], view=view)
