@@ -6,10 +6,12 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
+from sqlmodel import Session
 
 from bot.db import transaction
 from bot.deps import Deps
 from bot.errors import InvalidInput
+from bot.models import Decision
 from bot.services import decisions
 from bot.slack import decision_blocks, ids
 from handlers import decision_work
@@ -25,6 +27,14 @@ def _decision_id(action: dict[str, Any]) -> int:
     return int(value)
 
 
+def _own_decision(session: Session, action: dict[str, Any], context: BoltContext, body: dict[str, Any]) -> Decision:
+    """The button's decision, which must be this workspace's."""
+    decision, engagement = decisions.get_by_id(session, decision_id=_decision_id(action))
+    if engagement.team_id not in ("", team_of(context, body)):
+        raise InvalidInput("That decision belongs to another workspace.")
+    return decision
+
+
 def _message_ts(body: dict[str, Any]) -> str | None:
     return (body.get("container") or {}).get("message_ts") or (body.get("message") or {}).get("ts")
 
@@ -35,7 +45,7 @@ def register(app: App, deps: Deps) -> None:
     def decide_clicked(verb: str):  # type: ignore[no-untyped-def]
         @user_errors()
         def clicked(ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond, client: WebClient,
-                    context: BoltContext) -> None:
+                      context: BoltContext) -> None:
             ack()
             decision, changed = decide_by_id(deps, decision_id=_decision_id(action), team_id=team_of(context, body),
                                              user_id=body["user"]["id"], verb=verb)
@@ -55,28 +65,31 @@ def register(app: App, deps: Deps) -> None:
 
     @app.action(ids.ACTION_DECISION_DRAFT)
     @user_errors()
-    def draft_clicked(ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
+    def draft_clicked(ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient,
+                      context: BoltContext) -> None:
         ack()
         with transaction(deps.session_factory) as session:
-            decision, _ = decisions.get_by_id(session, decision_id=_decision_id(action))
+            decision = _own_decision(session, action, context, body)
             require_thread(decision)
         deps.background.submit(decision_work.draft_in_thread, deps, client, decision.id)
 
     @app.action(ids.ACTION_DECISION_REGENERATE)
     @user_errors()
-    def regenerate_clicked(ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
+    def regenerate_clicked(ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient,
+                           context: BoltContext) -> None:
         ack()
         with transaction(deps.session_factory) as session:
-            decision, _ = decisions.get_by_id(session, decision_id=_decision_id(action))
+            decision = _own_decision(session, action, context, body)
             require_thread(decision)
         deps.background.submit(decision_work.draft_in_thread, deps, client, decision.id, _message_ts(body))
 
     @app.action(ids.ACTION_DECISION_EDIT)
     @user_errors()
-    def edit_clicked(ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
+    def edit_clicked(ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient,
+                     context: BoltContext) -> None:
         ack()
         with transaction(deps.session_factory) as session:
-            decision, _ = decisions.get_by_id(session, decision_id=_decision_id(action))
+            decision = _own_decision(session, action, context, body)
             view = decision_blocks.edit_draft_modal(decision, channel_id=(body.get("channel") or {}).get("id", ""),
                                                     message_ts=_message_ts(body))
         client.views_open(trigger_id=body["trigger_id"], view=view)
