@@ -45,14 +45,8 @@ def hours_text(value: float) -> str:
 
 def help_message() -> tuple[str, Blocks]:
     """The full command list, for `/cto help`."""
-    available = [entry for entry in CATALOGUE.values() if entry.available]
-    planned = [entry for entry in CATALOGUE.values() if not entry.available]
     blocks: Blocks = [section("*ctobot* keeps your fractional CTO's time, questions and decisions in one place.")]
-    for entry in available:
-        blocks.append(section(_entry_text(entry)))
-    if planned:
-        blocks.append(section("*Coming in a later release* (declared in the app, not working yet):\n"
-                              + "\n".join(f"• `{entry.command}` — {entry.summary}" for entry in planned)))
+    blocks += [section(_entry_text(entry)) for entry in CATALOGUE.values()]
     text = "ctobot commands: " + ", ".join(CATALOGUE)
     return text, blocks
 
@@ -66,12 +60,6 @@ def command_usage(command: str) -> str:
     entry = CATALOGUE[command]
     return _entry_text(entry)
 
-
-def not_available(command: str) -> str:
-    """The answer of a declared command that this release does not implement yet."""
-    entry = CATALOGUE.get(command)
-    usage = f"\n{_entry_text(entry)}" if entry else ""
-    return f"`{command}` isn't available in this version of ctobot yet.{usage}"
 
 
 def status_message(status: EngagementStatus, summary: MonthSummary | None = None) -> tuple[str, Blocks]:

@@ -14,7 +14,6 @@ class CommandHelp:
     command: str
     summary: str
     usage: tuple[str, ...]
-    available: bool = True
 
 
 CATALOGUE: dict[str, CommandHelp] = {
@@ -80,5 +79,3 @@ CATALOGUE: dict[str, CommandHelp] = {
         ),
     )
 }
-
-CTO_PLANNED_SUBCOMMANDS: tuple[str, ...] = ()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from handlers.commands import cto, decision, delivery, logtime, not_yet, review
+from handlers.commands import cto, decision, delivery, logtime, review
 
 
 def register(app: App, deps: Deps) -> None:
@@ -14,5 +14,4 @@ def register(app: App, deps: Deps) -> None:
     logtime.register(app, deps)
     review.register(app, deps)
     delivery.register(app, deps)
-    not_yet.register(app, deps)
     decision.register(app, deps)

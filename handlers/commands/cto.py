@@ -16,7 +16,6 @@ from bot.errors import InvalidInput, NotAllowed
 from bot.models import utcnow
 from bot.services import capture, digest, engagements, handover, retainer
 from bot.slack import blocks, capture_blocks, digest_blocks, ids
-from bot.slack.help import CTO_PLANNED_SUBCOMMANDS
 from handlers.context import team_of
 from handlers.errors import user_errors
 from handlers.handover_send import send_handover
@@ -46,8 +45,6 @@ def register(app: App, deps: Deps) -> None:
             ack(**digest_reply(command=command, body=body, context=context, deps=deps))
         elif sub == "handover":
             ack(**handover_reply(command=command, body=body, client=client, context=context, deps=deps))
-        elif sub in CTO_PLANNED_SUBCOMMANDS:
-            ack(text=f"`/cto {sub}` isn't available in this version of ctobot yet.")
         else:
             raise InvalidInput(f"I don't know `/cto {sub}`.\n{blocks.command_usage(ids.CMD_CTO)}")
 

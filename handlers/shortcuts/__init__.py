@@ -5,11 +5,10 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from handlers.shortcuts import capture, decision, not_yet
+from handlers.shortcuts import capture, decision
 
 
 def register(app: App, deps: Deps) -> None:
     """Register every message shortcut."""
     capture.register(app, deps)
-    not_yet.register(app, deps)
     decision.register(app, deps)
