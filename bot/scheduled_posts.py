@@ -2,7 +2,9 @@
 
 One use case for the clock (on time and catch-up) and `ctobot digest --post`. The claim is committed
 before Slack is called and the post recorded after; uploads (chart, CSV) go into the post's thread outside
-any transaction, and their failure leaves the post standing.
+any transaction, and their failure leaves the post standing. Each post carries message metadata naming its
+(engagement, kind, period), so whoever takes over a stale claim first looks for it in the channel: a poster
+that died after Slack accepted its message but before recording it does not cause a second post.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -30,6 +32,8 @@ from bot.slack.users import names_for
 logger = logging.getLogger(__name__)
 
 DIGEST, STATEMENT = "digest", "statement"
+POST_EVENT = "ctobot_post"
+HISTORY_PAGES, HISTORY_PAGE_SIZE = 5, 200  # how far back a takeover looks for its predecessor's post
 
 
 @dataclass(frozen=True)
@@ -78,18 +82,72 @@ def _refusal(run: DigestRun | None, what: str) -> str:
 
 
 def _claim(session: Any, *, target: _Target, kind: str, period: str, claimed_by: str, now: datetime,
-           force: bool) -> DigestRun | None:
+           force: bool) -> tuple[DigestRun | None, datetime | None]:
+    """The claim, and when an earlier unposted claim was made if this one takes it over (else None)."""
     if force:
         return runs.force_claim(session, engagement_id=target.engagement_id, kind=kind, period=period,
-                                claimed_by=claimed_by, now=now)
-    return runs.claim_run(session, engagement_id=target.engagement_id, kind=kind, period=period,
-                          claimed_by=claimed_by, now=now)
+                                claimed_by=claimed_by, now=now), None
+    earlier = runs.find_run(session, engagement_id=target.engagement_id, kind=kind, period=period)
+    earlier_claimed_at = earlier.claimed_at if earlier is not None and earlier.posted_at is None else None
+    run = runs.claim_run(session, engagement_id=target.engagement_id, kind=kind, period=period,
+                         claimed_by=claimed_by, now=now)
+    return run, earlier_claimed_at if run is not None else None
 
 
-def _post(deps: Deps, target: _Target, *, kind: str, period: str, what: str, text: str, blocks: Any) -> PostResult:
-    """Post the claimed message and record the outcome."""
+def post_metadata(*, engagement_id: int, kind: str, period: str) -> dict[str, Any]:
+    """The Slack message metadata that marks a post as this (engagement, kind, period)'s."""
+    return {"event_type": POST_EVENT,
+            "event_payload": {"engagement_id": engagement_id, "kind": kind, "period": period}}
+
+
+def _is_post_of(message: dict[str, Any], wanted: dict[str, Any]) -> bool:
+    metadata = message.get("metadata") or {}
+    payload = metadata.get("event_payload") or {}
+    return metadata.get("event_type") == wanted["event_type"] and all(
+        str(payload.get(key)) == str(value) for key, value in wanted["event_payload"].items())
+
+
+def _find_earlier_post(target: _Target, *, metadata: dict[str, Any], since: datetime) -> str | None:
+    """The ts of a message already posted for this claim since `since`, found by its metadata; None if absent."""
+    if since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
+    oldest = f"{(since - timedelta(minutes=1)).timestamp():.6f}"
+    cursor = None
+    for _ in range(HISTORY_PAGES):
+        page = target.client.conversations_history(channel=target.channel_id, oldest=oldest, limit=HISTORY_PAGE_SIZE,
+                                                   include_all_metadata=True, cursor=cursor)
+        for message in page.get("messages") or []:
+            if _is_post_of(message, metadata):
+                return str(message["ts"])
+        cursor = (page.get("response_metadata") or {}).get("next_cursor")
+        if not cursor:
+            return None
+    logger.warning("looked through %d pages of history without reaching the earlier claim; posting", HISTORY_PAGES)
+    return None
+
+
+def _post(deps: Deps, target: _Target, *, kind: str, period: str, what: str, text: str, blocks: Any,
+          taken_over_since: datetime | None) -> PostResult:
+    """Post the claimed message (unless a taken-over claim's message is already there) and record the outcome."""
+    metadata = post_metadata(engagement_id=target.engagement_id, kind=kind, period=period)
+    found = None
+    if taken_over_since is not None:
+        try:
+            found = _find_earlier_post(target, metadata=metadata, since=taken_over_since)
+        except Exception:  # e.g. a workspace installed before the history scopes: posting is the lesser harm
+            logger.warning("could not look for an earlier post of %s; posting it", what, exc_info=True)
+    if found is not None:
+        with transaction(deps.session_factory) as session:
+            run = runs.find_run(session, engagement_id=target.engagement_id, kind=kind, period=period)
+            assert run is not None
+            runs.mark_posted(session, run=run, channel_id=target.channel_id, message_ts=found)
+        logger.info("%s was already in %s (its poster stopped before recording it); recorded it", what,
+                    target.channel_id)
+        return PostResult(kind, period, True, "found already posted", channel_id=target.channel_id,
+                          message_ts=found)
     try:
-        ts = str(target.client.chat_postMessage(channel=target.channel_id, text=text, blocks=blocks)["ts"])
+        ts = str(target.client.chat_postMessage(channel=target.channel_id, text=text, blocks=blocks,
+                                                metadata=metadata)["ts"])
     except Exception as exc:
         definite = isinstance(exc, SlackApiError)  # Slack answered: nothing was posted, so retry at once
         with transaction(deps.session_factory) as session:
@@ -133,8 +191,8 @@ def post_digest(deps: Deps, *, engagement_id: int, claimed_by: str, week_key: st
         return target
     what = f"the {week.key} digest of {target.display_name}"
     with transaction(deps.session_factory) as session:
-        run = _claim(session, target=target, kind=DIGEST, period=week.key, claimed_by=claimed_by, now=now,
-                     force=force)
+        run, taken_over_since = _claim(session, target=target, kind=DIGEST, period=week.key,
+                                       claimed_by=claimed_by, now=now, force=force)
         if run is None:
             existing = runs.find_run(session, engagement_id=engagement_id, kind=DIGEST, period=week.key)
             return PostResult(DIGEST, week.key, False, _refusal(existing, what))
@@ -144,7 +202,8 @@ def post_digest(deps: Deps, *, engagement_id: int, claimed_by: str, week_key: st
                                       now=now)
         series = digest.weekly_minutes(session, engagement=engagement, week=week)
         band, name = (engagement.hours_min, engagement.hours_max), engagement.name
-    result = _post(deps, target, kind=DIGEST, period=week.key, what=what, text=text, blocks=blocks)
+    result = _post(deps, target, kind=DIGEST, period=week.key, what=what, text=text, blocks=blocks,
+                   taken_over_since=taken_over_since)
 
     def chart() -> dict[str, Any]:
         png = charts.weekly_hours_png(labels=[w.key[-3:] for w, _ in series], hours=[m / 60 for _, m in series],
@@ -165,8 +224,8 @@ def post_statement(deps: Deps, *, engagement_id: int, claimed_by: str, month: da
         return target
     what = f"the {period} statement of {target.display_name}"
     with transaction(deps.session_factory) as session:
-        run = _claim(session, target=target, kind=STATEMENT, period=period, claimed_by=claimed_by, now=now,
-                     force=force)
+        run, taken_over_since = _claim(session, target=target, kind=STATEMENT, period=period,
+                                       claimed_by=claimed_by, now=now, force=force)
         if run is None:
             existing = runs.find_run(session, engagement_id=engagement_id, kind=STATEMENT, period=period)
             return PostResult(STATEMENT, period, False, _refusal(existing, what))
@@ -174,7 +233,8 @@ def post_statement(deps: Deps, *, engagement_id: int, claimed_by: str, month: da
         assert engagement is not None
         text, blocks = statement_message(statement.build_statement(session, engagement=engagement, month=month))
         entries = exports.month_entries(session, engagement=engagement, month=month, include_deleted=False)
-    result = _post(deps, target, kind=STATEMENT, period=period, what=what, text=text, blocks=blocks)
+    result = _post(deps, target, kind=STATEMENT, period=period, what=what, text=text, blocks=blocks,
+                   taken_over_since=taken_over_since)
 
     def csv_file() -> dict[str, Any]:
         names, _ = names_for(deps.users, target.client, {e.user_id for e in entries})

@@ -518,6 +518,9 @@ class FakeSlack:
 
         top = [self._public(channel, m) for m in reversed(self._messages.get(channel, []))  # newest first
                if m.get("thread_ts") in (None, m["ts"]) and in_range(m["ts"])]
+        if str(a.get("include_all_metadata", "")).lower() not in ("1", "true"):  # Slack's default: no metadata
+            for message in top:
+                message.pop("metadata", None)
         page = self._page(top, a, 100)
         return {"messages": page.pop("page"), "pin_count": 0, **page}
 

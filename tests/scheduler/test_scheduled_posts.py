@@ -161,3 +161,60 @@ def test_the_clock_catches_up_on_start_and_a_second_start_posts_nothing(deps, se
     assert len(digests(fake_slack)) == 1
     assert jobs.catch_up(deps) == 0  # what a second start does first
     assert len(digests(fake_slack)) == 1
+
+
+def test_each_post_carries_metadata_naming_its_engagement_kind_and_period(deps, acme, fake_slack):
+    [result] = post_due(deps, engagement_id=acme.id, claimed_by="clock", now=FRIDAY_SLOT, kinds=("digest",))
+    [message] = digests(fake_slack)
+    assert message["metadata"] == {"event_type": "ctobot_post",
+                                   "event_payload": {"engagement_id": acme.id, "kind": "digest",
+                                                     "period": "2026-W47"}}
+    assert fake_slack.calls_to("conversations.history") == []  # a fresh claim has nothing to look for
+
+
+def _die_after_slack_accepted(fake_slack, engagement_id: int, *, period: str = "2026-W47") -> str:
+    """What a poster leaves behind when it dies between Slack's answer and recording it: a claim and a message."""
+    from slack_sdk import WebClient
+
+    from bot.scheduled_posts import post_metadata
+    from tests.conftest import BOT_TOKEN
+
+    client = WebClient(token=BOT_TOKEN, base_url=fake_slack.url)
+    return client.chat_postMessage(channel="C1", text=f"Acme — weekly digest, {period}",
+                                   metadata=post_metadata(engagement_id=engagement_id, kind="digest",
+                                                          period=period))["ts"]
+
+
+def test_a_stale_claim_whose_message_reached_the_channel_is_recorded_not_reposted(deps, acme, fake_slack):
+    with transaction(deps.session_factory) as session:
+        runs.claim_run(session, engagement_id=acme.id, kind="digest", period="2026-W47", claimed_by="dead:1",
+                       now=FRIDAY_SLOT)
+    ts = _die_after_slack_accepted(fake_slack, acme.id)
+    fake_slack.add_message("C1", "a human talking after the digest", user="U1")
+    later = FRIDAY_SLOT + timedelta(minutes=11)
+    recovered = [r for i in range(2) for r in post_due(deps, engagement_id=acme.id, claimed_by=f"p{i}", now=later)
+                 if r.kind == "digest"]
+    assert [(r.posted, r.message_ts) for r in recovered] == [(True, ts)]
+    assert len(digests(fake_slack)) == 1 and len(fake_slack.calls_to("chat.postMessage")) == 1
+    [history] = fake_slack.calls_to("conversations.history")
+    assert history.args["include_all_metadata"] in ("1", "true", True)
+    assert [u["thread_ts"] for u in fake_slack.uploads if u["completed"]] == [ts]  # the chart it never uploaded
+    with transaction(deps.session_factory) as session:
+        run = runs.find_run(session, engagement_id=acme.id, kind="digest", period="2026-W47")
+        assert run.posted_at is not None and run.message_ts == ts and run.claimed_by == "p0"
+
+
+def test_a_stale_claim_whose_message_is_absent_is_posted_once(deps, acme, fake_slack):
+    other = add_engagement(deps.session_factory, name="beta", channel="C2")
+    _die_after_slack_accepted(fake_slack, acme.id, period="2026-W46")  # last week's: not this claim's message
+    _die_after_slack_accepted(fake_slack, other.id)  # another engagement's, in a channel it was copied to
+    with transaction(deps.session_factory) as session:
+        runs.claim_run(session, engagement_id=acme.id, kind="digest", period="2026-W47", claimed_by="dead:1",
+                       now=FRIDAY_SLOT)
+    later = FRIDAY_SLOT + timedelta(minutes=11)
+    recovered = [r for i in range(2) for r in post_due(deps, engagement_id=acme.id, claimed_by=f"p{i}", now=later)
+                 if r.kind == "digest"]
+    assert [r.posted for r in recovered] == [True]
+    posted = [m for m in digests(fake_slack) if m["ts"] == recovered[0].message_ts]
+    assert len(posted) == 1 and posted[0]["metadata"]["event_payload"]["period"] == "2026-W47"
+    assert len(fake_slack.calls_to("chat.postMessage")) == 3  # the two planted ones and one real post
