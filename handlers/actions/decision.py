@@ -63,25 +63,24 @@ def register(app: App, deps: Deps) -> None:
     app.action(ids.ACTION_DECISION_ACCEPT)(decide_clicked("accept"))
     app.action(ids.ACTION_DECISION_REJECT)(decide_clicked("reject"))
 
-    @app.action(ids.ACTION_DECISION_DRAFT)
-    @user_errors()
-    def draft_clicked(ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient,
-                      context: BoltContext) -> None:
-        ack()
-        with transaction(deps.session_factory) as session:
-            decision = _own_decision(session, action, context, body)
-            require_thread(decision)
-        deps.background.submit(decision_work.draft_in_thread, deps, client, decision.id)
+    def draft_clicked(*, in_place: bool) -> Any:
+        """Draft ADR (on the card: a new draft message) or Regenerate (on a draft: that message is redrafted)."""
 
-    @app.action(ids.ACTION_DECISION_REGENERATE)
-    @user_errors()
-    def regenerate_clicked(ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient,
-                           context: BoltContext) -> None:
-        ack()
-        with transaction(deps.session_factory) as session:
-            decision = _own_decision(session, action, context, body)
-            require_thread(decision)
-        deps.background.submit(decision_work.draft_in_thread, deps, client, decision.id, _message_ts(body))
+        @user_errors()
+        def clicked(ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient,
+                    context: BoltContext) -> None:
+            ack()
+            with transaction(deps.session_factory) as session:
+                decision = _own_decision(session, action, context, body)
+                require_thread(decision)
+            extra = (_message_ts(body),) if in_place else ()
+            deps.background.submit(decision_work.draft_in_thread, deps, client, decision.id, *extra)
+
+        clicked.__name__ = "decision_regenerate_clicked" if in_place else "decision_draft_clicked"
+        return clicked
+
+    app.action(ids.ACTION_DECISION_DRAFT)(draft_clicked(in_place=False))
+    app.action(ids.ACTION_DECISION_REGENERATE)(draft_clicked(in_place=True))
 
     @app.action(ids.ACTION_DECISION_EDIT)
     @user_errors()
