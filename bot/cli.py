@@ -7,7 +7,8 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -153,6 +154,19 @@ def ensure_schema(settings: Settings, *, migrate: bool) -> None:
             return
         raise CliError(f"the database is at migration {current or 'none'}, the code needs {head_revision()}: "
                        "run `ctobot migrate` first")
+
+@contextmanager
+def _database(settings: Settings, *, migrate: bool = False) -> Iterator[Any]:
+    """An engine on a database at the code's migration, disposed afterwards."""
+    from bot.db import make_engine
+
+    ensure_schema(settings, migrate=migrate)
+    engine = make_engine(settings.database_url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
 
 
 def _safe_url(url: str) -> str:
@@ -324,7 +338,7 @@ def _check_auth(settings: Settings) -> tuple[bool, str]:
 
 
 def cmd_client_add(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.db import make_engine, make_session_factory, transaction
+    from bot.db import make_session_factory, transaction
     from bot.services import engagements
     from bot.slack.blocks import band_text
 
@@ -338,16 +352,12 @@ def cmd_client_add(settings: Settings, args: argparse.Namespace) -> int:
         cto_user_ids=_split_ids(args.cto) or list(settings.cto_user_ids),
         founder_user_ids=_split_ids(args.founder), llm_consent=args.llm_consent,
     )
-    ensure_schema(settings, migrate=settings.database_url.startswith("sqlite"))
-    engine = make_engine(settings.database_url)
-    try:
-        with transaction(make_session_factory(engine)) as session:
-            engagement = engagements.setup_engagement(
-                session, team_id=args.team or "", channel_id=args.channel.strip(), data=data, actor_id=None,
-                default_cto_ids=settings.cto_user_ids)
-            status = engagements.engagement_status(session, engagement=engagement)
-    finally:
-        engine.dispose()
+    with _database(settings, migrate=settings.database_url.startswith("sqlite")) as engine, \
+            transaction(make_session_factory(engine)) as session:
+        engagement = engagements.setup_engagement(
+            session, team_id=args.team or "", channel_id=args.channel.strip(), data=data, actor_id=None,
+            default_cto_ids=settings.cto_user_ids)
+        status = engagements.engagement_status(session, engagement=engagement)
     channels = ", ".join(c + (" (digest)" if c == status.primary_channel else "") for c in status.channels)
     print(f"{engagement.display_name} ({engagement.name}): {engagement.tier} tier, {band_text(engagement)}; "
           f"channels {channels}; CTO {', '.join(engagement.cto_user_ids)}; "
@@ -356,21 +366,16 @@ def cmd_client_add(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_client_list(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.db import make_engine, make_session_factory, transaction
+    from bot.db import make_session_factory, transaction
     from bot.services import engagements
     from bot.slack.blocks import band_text
 
-    ensure_schema(settings, migrate=False)
-    engine = make_engine(settings.database_url)
-    try:
-        with transaction(make_session_factory(engine)) as session:
-            rows = []
-            for e in engagements.list_engagements(session):
-                links = engagements.channels_of(session, engagement_id=e.id)  # type: ignore[arg-type]
-                rows.append(f"{e.name}\t{e.display_name}\t{e.tier}\t{band_text(e)}\t{e.team_id or '-'}\t"
-                            + ",".join(link.channel_id for link in links))
-    finally:
-        engine.dispose()
+    with _database(settings) as engine, transaction(make_session_factory(engine)) as session:
+        rows = []
+        for e in engagements.list_engagements(session):
+            links = engagements.channels_of(session, engagement_id=e.id)  # type: ignore[arg-type]
+            rows.append(f"{e.name}\t{e.display_name}\t{e.tier}\t{band_text(e)}\t{e.team_id or '-'}\t"
+                        + ",".join(link.channel_id for link in links))
     for row in rows:
         print(row)
     if not rows:
@@ -432,7 +437,7 @@ def _record_exports() -> dict[str, tuple[tuple[str, ...], Any]]:
 def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfo
 
-    from bot.db import make_engine, make_session_factory, transaction
+    from bot.db import make_session_factory, transaction
     from bot.models import utcnow
     from bot.services import engagements, exports
 
@@ -444,9 +449,7 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     fmt = args.format or "csv"
     if fmt not in ("csv", "json"):
         raise CliError(f"{args.kind} export as csv or json")
-    ensure_schema(settings, migrate=False)
-    engine = make_engine(settings.database_url)
-    try:
+    with _database(settings) as engine:
         with transaction(make_session_factory(engine)) as session:
             engagement = engagements.get_by_name(session, name=args.client, team_id=args.team)
             if args.kind == "decisions":
@@ -473,8 +476,6 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
         else:  # users.info after the transaction has closed
             names = _cli_user_names(settings, engine, engagement.team_id, {e.user_id for e in entries})
             output = exports.hours_csv(entries, engagement=engagement, names=names)
-    finally:
-        engine.dispose()
     _write(output, args.out)
     return 0
 
@@ -482,22 +483,17 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
 def _export_handover(settings: Settings, args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfo
 
-    from bot.db import make_engine, make_session_factory, transaction
+    from bot.db import make_session_factory, transaction
     from bot.models import utcnow
     from bot.services import engagements, handover
 
     if (args.format or "md") != "md":
         raise CliError("the handover pack is Markdown: use --format md (or leave --format out)")
-    ensure_schema(settings, migrate=False)
-    engine = make_engine(settings.database_url)
     now = utcnow()
-    try:
-        with transaction(make_session_factory(engine)) as session:
-            engagement = engagements.get_by_name(session, name=args.client, team_id=args.team)
-            output = handover.handover_markdown(session, engagement=engagement, now=now,
-                                                today=now.astimezone(ZoneInfo(engagement.timezone)).date())
-    finally:
-        engine.dispose()
+    with _database(settings) as engine, transaction(make_session_factory(engine)) as session:
+        engagement = engagements.get_by_name(session, name=args.client, team_id=args.team)
+        output = handover.handover_markdown(session, engagement=engagement, now=now,
+                                            today=now.astimezone(ZoneInfo(engagement.timezone)).date())
     _write(output, args.out)
     return 0
 
@@ -506,7 +502,7 @@ def _export_adr(settings: Settings, args: argparse.Namespace) -> int:
     """MADR files and an index into --out; files of an earlier run whose decision was renamed are removed."""
     from pathlib import Path
 
-    from bot.db import make_engine, make_session_factory, transaction
+    from bot.db import make_session_factory, transaction
     from bot.services import adr, engagements
 
     if not args.out:
@@ -516,14 +512,9 @@ def _export_adr(settings: Settings, args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise CliError(f"{out} is a file; export adr needs a folder")
-    ensure_schema(settings, migrate=False)
-    engine = make_engine(settings.database_url)
-    try:
-        with transaction(make_session_factory(engine)) as session:
-            engagement = engagements.get_by_name(session, name=args.client, team_id=args.team)
-            files = adr.adr_files(session, engagement=engagement)
-    finally:
-        engine.dispose()
+    with _database(settings) as engine, transaction(make_session_factory(engine)) as session:
+        engagement = engagements.get_by_name(session, name=args.client, team_id=args.team)
+        files = adr.adr_files(session, engagement=engagement)
     out.mkdir(parents=True, exist_ok=True)
     for stale in out.iterdir():
         if adr.FILE_PATTERN.match(stale.name) and stale.name not in files and stale.is_file():

@@ -17,6 +17,7 @@ from tests.helpers.database import empty_all_tables, test_database_url
 from tests.helpers.wsgi_server import WsgiThread
 
 if TYPE_CHECKING:
+    from tests.fakes.openai_api import FakeOpenAI
     from tests.fakes.slack_api import FakeSlack
     from tests.helpers.slack_requests import SlackSender
 
@@ -56,6 +57,16 @@ def fake_slack() -> Iterator[FakeSlack]:
 
     fake = FakeSlack()
     fake.start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def fake_llm() -> Iterator[FakeOpenAI]:
+    """A loopback OpenAI-compatible server that records what it was sent."""
+    from tests.fakes.openai_api import FakeOpenAI
+
+    fake = FakeOpenAI().start()
     yield fake
     fake.stop()
 

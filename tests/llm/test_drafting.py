@@ -23,13 +23,6 @@ THREAD = [
 ]
 
 
-@pytest.fixture
-def fake_llm():
-    fake = FakeOpenAI().start()
-    yield fake
-    fake.stop()
-
-
 def drafter(fake: FakeOpenAI, *, timeout: float = 2.0, retries: int = 0) -> OpenAIDrafter:
     return OpenAIDrafter(api_key="test-key", base_url=fake.url, model="smollm2", timeout=timeout,
                          max_retries=retries)

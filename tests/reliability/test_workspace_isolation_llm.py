@@ -12,7 +12,6 @@ from bot.db import transaction
 from bot.models import Decision
 from bot.services import engagements
 from bot.slack import ids
-from tests.fakes.openai_api import FakeOpenAI
 from tests.helpers.factories import add_engagement
 from tests.helpers.replies import reply_text
 from tests.reliability.test_workspace_isolation import sender
@@ -32,13 +31,6 @@ def markers(team_id: str) -> list[str]:
     """Words only this workspace wrote: its title's and its thread's."""
     data = WORKSPACES[team_id]
     return [data["title"], *data["thread"], *data["thread"][1].splitlines()[1:]]
-
-
-@pytest.fixture
-def fake_llm():
-    fake = FakeOpenAI().start()
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture

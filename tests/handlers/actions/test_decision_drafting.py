@@ -11,20 +11,13 @@ from sqlmodel import select
 from bot.db import transaction
 from bot.models import Decision
 from bot.slack import ids, threads
-from tests.fakes.openai_api import GOOD_DRAFT, FakeOpenAI, good, status
+from tests.fakes.openai_api import GOOD_DRAFT, good, status
 from tests.helpers.factories import add_engagement
 from tests.helpers.replies import reply_text
 from tests.helpers.slack_requests import view_state
 
 TOKEN = "xoxb-9999999999-8888888888888-PlantedTokenInTheThread"
 KEY = "sk-abcdefghijklmnopqrstuvwxyz012345"
-
-
-@pytest.fixture
-def fake_llm():
-    fake = FakeOpenAI().start()
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture
