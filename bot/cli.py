@@ -40,9 +40,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as exc:
         _print_settings_errors(exc)
         return 2
+    from bot import clock
     from bot.redact import configure_logging
 
     configure_logging(settings.log_level, settings.secret_values())
+    clock.use(clock.from_setting(settings.ctobot_now))
     try:
         return int(args.handler(settings, args) or 0)
     except (CliError, DomainError) as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from functools import lru_cache
 from typing import Annotated
 
@@ -37,6 +38,9 @@ class Settings(BaseSettings):
     openai_max_retries: int = Field(default=2, ge=0, le=5)
     # Fernet key(s), comma-separated (the first encrypts): OAuth tokens are encrypted at rest when set.
     token_encryption_key: SecretStr | None = None
+    # Runs the process as if it were this instant (ISO 8601 with an offset); time then runs on at real speed.
+    # For tests and demos on a chosen day (bot/clock.py); unset in production.
+    ctobot_now: datetime | None = None
 
     @field_validator(
         "slack_bot_token",
@@ -67,7 +71,14 @@ class Settings(BaseSettings):
                                  ) from None
         return value
 
-    @field_validator("slack_client_id", "openai_base_url", "openai_model", mode="before")
+    @field_validator("ctobot_now")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("needs a UTC offset, e.g. 2026-11-20T18:00:00-05:00")
+        return value
+
+    @field_validator("slack_client_id", "openai_base_url", "openai_model", "ctobot_now", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         if isinstance(value, str):

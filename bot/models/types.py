@@ -7,10 +7,12 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
+from bot import clock
+
 
 def utcnow() -> datetime:
-    """The current time, timezone-aware in UTC."""
-    return datetime.now(UTC)
+    """The current time of the process's clock (bot.clock), timezone-aware in UTC."""
+    return clock.now()
 
 
 class UTCDateTime(TypeDecorator[datetime]):

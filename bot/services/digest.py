@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from bot.errors import InvalidInput
 from bot.models import Decision, Engagement, Question, ReviewRequest, Risk, TimeEntry
+from bot.models.types import utcnow
 from bot.services import artifacts, capture, retainer
 from bot.services.artifacts import ArtifactState
 from bot.services.business_hours import business_hours_between
@@ -78,7 +79,7 @@ def week_of(engagement: Engagement, *, key: str | None = None, today: date | Non
     """The week named `key`, or the one containing `today` (the engagement's today by default)."""
     zone = ZoneInfo(engagement.timezone)
     if key is None:
-        today = today or datetime.now(UTC).astimezone(zone).date()
+        today = today or utcnow().astimezone(zone).date()
         year, number, _ = today.isocalendar()
     else:
         year, number = parse_week(key)
