@@ -14,7 +14,7 @@ DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 
 
 class Settings(BaseSettings):
-    """Every environment variable of DESIGN.md's table, validated."""
+    """Every environment variable of docs/design.md's table, validated."""
 
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
@@ -31,7 +31,7 @@ class Settings(BaseSettings):
     openai_base_url: str | None = None
     openai_model: str | None = None
     log_level: str = "INFO"
-    # Not in DESIGN's table: production tuning with safe defaults.
+    # Not in docs/design.md's table: production tuning with safe defaults.
     web_concurrency: int = Field(default=1, ge=1, le=32)
     web_threads: int = Field(default=16, ge=1, le=256)
     openai_timeout: float = Field(default=30.0, gt=0, le=30)

@@ -1,4 +1,4 @@
-"""Settings: every DESIGN variable, Heroku URLs, comma lists, .env files and clear errors."""
+"""Settings: every variable of docs/design.md, Heroku URLs, comma lists, .env files and clear errors."""
 
 from __future__ import annotations
 

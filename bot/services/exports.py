@@ -60,7 +60,7 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def hours_records(entries: list[TimeEntry], *, engagement: Engagement) -> list[dict[str, Any]]:
-    """Every entry, deleted and edited ones included, keyed by DESIGN's field names."""
+    """Every entry, deleted and edited ones included, keyed by the field names of docs/design.md."""
     return [{
         "id": e.id, "engagement": engagement.name, "user": e.user_id, "work_date": e.work_date.isoformat(),
         "minutes": e.minutes, "hours": float(decimal_hours(e.minutes)), "category": e.category,
@@ -75,7 +75,7 @@ def hours_json(entries: list[TimeEntry], *, engagement: Engagement) -> str:
     return json.dumps(hours_records(entries, engagement=engagement), indent=2, ensure_ascii=False) + "\n"
 
 
-# Keys are DESIGN's field names in snake_case; ATTRIBUTES maps the few that differ from the model's columns.
+# Keys are docs/design.md's field names in snake_case; ATTRIBUTES maps the few that differ from the model's columns.
 QUESTION_FIELDS = ("id", "engagement", "channel", "message_ts", "thread_ts", "asker", "text", "asked_at",
                    "first_response_at", "first_response_by", "resolved_at", "status", "source", "permalink",
                    "deleted_at")
