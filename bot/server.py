@@ -26,15 +26,16 @@ CLEANUP_INTERVAL = 5  # how often idle connections are looked for
 CONNECTION_LIMIT = 500  # open connections at once; slow ones cost a socket and a buffer each, not a thread
 
 
-def make_server(app: Any, *, host: str, port: int, threads: int) -> Any:
+def make_server(app: Any, *, host: str, port: int, threads: int, channel_timeout: int = CHANNEL_TIMEOUT,
+                cleanup_interval: int = CLEANUP_INTERVAL) -> Any:
     """A bound waitress server for `app` (port 0: any free port, see `.effective_port`); `.run()` serves."""
     return create_server(
         app,
         host=host,
         port=port,
         threads=threads,
-        channel_timeout=CHANNEL_TIMEOUT,
-        cleanup_interval=CLEANUP_INTERVAL,
+        channel_timeout=channel_timeout,
+        cleanup_interval=cleanup_interval,
         connection_limit=CONNECTION_LIMIT,
         asyncore_use_poll=True,  # select() cannot watch file descriptors above 1023
         max_request_body_size=MAX_BODY_BYTES,  # bigger bodies get 413 before they are read
