@@ -243,13 +243,14 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
 
     from bot.server import serve
 
-    def start_scheduler(_worker: Any) -> None:
-        scheduler = build_scheduler(build_deps(settings), blocking=False)
-        scheduler.start()
-        logger.info("scheduler started in web worker %d", os.getpid())
-
+    scheduler = build_scheduler(build_deps(settings), blocking=False)
+    scheduler.start()
+    logger.info("scheduler started in the web process %d", os.getpid())
     logger.info("ctobot running over HTTP on port %d with the scheduler", settings.port)
-    serve(settings, lambda: _load_wsgi(settings), workers=1, post_worker_init=start_scheduler)
+    try:
+        serve(settings, lambda: _load_wsgi(settings))
+    finally:
+        scheduler.shutdown(wait=False)
     return 0
 
 

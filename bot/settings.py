@@ -32,7 +32,6 @@ class Settings(BaseSettings):
     openai_model: str | None = None
     log_level: str = "INFO"
     # Not in docs/design.md's table: production tuning with safe defaults.
-    web_concurrency: int = Field(default=1, ge=1, le=32)
     web_threads: int = Field(default=16, ge=1, le=256)
     openai_timeout: float = Field(default=30.0, gt=0, le=30)
     openai_max_retries: int = Field(default=2, ge=0, le=5)

@@ -5,6 +5,7 @@ from bot.models.capture import Question, ReviewRequest
 from bot.models.decision import Decision
 from bot.models.delivery import Artifact, Risk
 from bot.models.engagement import ChannelLink, Engagement
+from bot.models.health import HealthCheck
 from bot.models.runs import DigestRun
 from bot.models.timelog import TimeEntry
 from bot.models.types import utcnow
@@ -15,6 +16,7 @@ __all__ = [
     "Decision",
     "DigestRun",
     "Engagement",
+    "HealthCheck",
     "Question",
     "ReviewRequest",
     "Risk",

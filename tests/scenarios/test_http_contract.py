@@ -76,8 +76,10 @@ JUNK_BODIES = [
     b'{"type": "event_callback"}', b'{"type": "event_callback", "event": null}',
     b'{"type": "event_callback", "event": {"type": "message"}}', b'{"type": "url_verification"}',
     b"command=%2Fcto", b"command=%2Fcto&text=status", b"command=%2Fnope&text=x",
-    b'payload={"type":"view_submission"}', b'payload={"type":"view_submission","view":{"callback_id":"engagement_setup"}}',
-    b'payload={"type":"block_actions","actions":[{}]}', b'payload={"type":"message_action","callback_id":"track_question"}',
+    b'payload={"type":"view_submission"}',
+    b'payload={"type":"view_submission","view":{"callback_id":"engagement_setup"}}',
+    b'payload={"type":"block_actions","actions":[{}]}',
+    b'payload={"type":"message_action","callback_id":"track_question"}',
     "payload=\u00ff\u00fe".encode("latin-1"), b"\xff\xfe\x00garbage",
     b'payload={"type":"","event":null}', b'payload={"type":"x","event":"text"}',  # found by hypothesis
 ]
@@ -98,7 +100,8 @@ def test_junk_bodies_never_get_a_5xx_or_write_a_row(slack_app):
     st.dictionaries(st.sampled_from(["type", "event", "command", "text", "payload", "view", "actions", "team_id",
                                      "user_id", "channel_id", "challenge", "callback_id"]),
                     st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
-                                 lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+                                 lambda inner: st.lists(inner, max_size=3)
+                                 | st.dictionaries(st.text(max_size=8), inner, max_size=3),
                                  max_leaves=8), max_size=6).map(lambda d: json.dumps(d).encode()),
 ), form=st.booleans())
 def test_random_signed_payloads_never_get_a_5xx_or_write_a_row(slack_app, body, form):
@@ -165,3 +168,111 @@ def linked(slack_app):
     if row_count(slack_app) == 0:
         add_engagement(slack_app.session_factory, name="acme", channel="C1", ctos=("U1",))
     return slack_app, row_count(slack_app)
+
+
+# --- the edge: malformed signature headers, unparseable bodies, words that look like field names -------------
+
+HELP = urlencode({"command": "/cto", "text": "help", "user_id": "U1", "channel_id": "C1",
+                  "team_id": "T_TEST"}).encode()
+
+
+def malformed_headers(body: bytes) -> dict[str, dict[str, str]]:
+    """Signature headers that are not the shape Slack sends; each must be 401, never a 5xx."""
+    from tests.conftest import SIGNING_SECRET
+    from tests.helpers.slack_requests import sign
+
+    now = int(time.time())
+    good = sign(SIGNING_SECRET, body, now)
+    return {
+        "no timestamp": {"X-Slack-Signature": good["X-Slack-Signature"]},
+        "no signature": {"X-Slack-Request-Timestamp": str(now)},
+        "empty timestamp": {**good, "X-Slack-Request-Timestamp": ""},
+        "non-numeric timestamp": {**good, "X-Slack-Request-Timestamp": "yesterday"},
+        "fractional timestamp": {**good, "X-Slack-Request-Timestamp": f"{now}.5"},
+        "400-digit timestamp": {**good, "X-Slack-Request-Timestamp": "9" * 400},
+        "negative timestamp": {**good, "X-Slack-Request-Timestamp": f"-{now}"},
+        "non-ASCII signature": {**good, "X-Slack-Signature": "v0=" + "\u00e9" * 64},
+        "empty signature": {**good, "X-Slack-Signature": ""},
+    }
+
+
+MALFORMED = ["no timestamp", "no signature", "empty timestamp", "non-numeric timestamp", "fractional timestamp",
+             "400-digit timestamp", "negative timestamp", "non-ASCII signature", "empty signature"]
+
+
+@pytest.mark.parametrize("case", MALFORMED)
+def test_malformed_signature_headers_are_401_without_a_traceback(slack_app, caplog, capfd, case):
+    from tests.helpers.slack_requests import FORM, http_post
+
+    headers = malformed_headers(HELP)[case]
+    response = http_post(slack_app.url + "/slack/events", HELP, {"Content-Type": FORM, **headers})
+    assert response.status == 401, (response.status, response.body)
+    assert slack_app.fake.calls == []
+    captured = capfd.readouterr()
+    assert "Traceback" not in captured.out + captured.err
+    assert not [r for r in caplog.records if r.exc_info or r.levelname in ("ERROR", "CRITICAL")]
+
+
+def test_signed_json_nested_too_deep_to_parse_is_400(slack_app, capfd):
+    deep = b"[" * 50_000 + b"]" * 50_000
+    envelope = b'{"type": "event_callback", "team_id": "T_TEST", "event": {"type": "message", "x": ' + deep + b"}}"
+    assert slack_app.slack.post(deep, "application/json").status == 400
+    assert slack_app.slack.post(envelope, "application/json").status == 400
+    form = b"payload=" + urllib.request.quote(b'{"type": "block_actions", "actions": ' + deep + b"}").encode()
+    assert slack_app.slack.post(form, "application/x-www-form-urlencoded").status == 400
+    captured = capfd.readouterr()
+    assert "Traceback" not in captured.out + captured.err
+
+
+def test_app_rate_limited_is_answered_200_and_logged(slack_app, caplog):
+    from tests.helpers.slack_requests import VERIFICATION_TOKEN
+
+    caplog.set_level("WARNING", logger="bot.web")
+    response = slack_app.slack.post_json({"token": VERIFICATION_TOKEN, "type": "app_rate_limited",
+                                          "team_id": "T_TEST", "minute_rate_limited": 1518467820,
+                                          "api_app_id": "A_TEST"})
+    assert response.status == 200
+    logged = [r.getMessage() for r in caplog.records if r.name == "bot.web"]
+    assert any("rate limit" in m and "T_TEST" in m and "1518467820" in m for m in logged), logged
+    assert VERIFICATION_TOKEN not in " ".join(logged)
+    assert row_count(slack_app) == 0
+
+
+def test_the_word_payload_in_a_command_does_not_lose_it(linked):
+    from sqlmodel import select
+
+    from bot.models import Decision, TimeEntry
+
+    slack_app, _ = linked
+    logged = slack_app.slack.command("/logtime", "1h review payload service", channel_id="C1", user_id="U1")
+    decided = slack_app.slack.command("/decision", "Move payload processing to a queue", channel_id="C1",
+                                      user_id="U1")
+    assert (logged.status, decided.status) == (200, 200), (logged.body, decided.body)
+    slack_app.settle()
+    with slack_app.session_factory() as session:
+        [entry] = session.exec(select(TimeEntry)).all()
+        [decision] = session.exec(select(Decision)).all()
+    assert (entry.minutes, entry.category, entry.note) == (60, "review", "payload service")
+    assert decision.title == "Move payload processing to a queue"
+
+
+def test_healthz_is_503_when_the_database_takes_no_writes(slack_app, database_url):
+    from sqlalchemy.engine import make_url
+
+    from bot.db import make_engine
+    from bot.web import create_wsgi_app
+    from tests.conftest import SIGNING_SECRET
+    from tests.helpers.wsgi_server import WsgiThread
+
+    if database_url.startswith("sqlite"):  # the file opened read-only, as on a read-only mount
+        read_only = make_engine(f"sqlite:///file:{make_url(database_url).database}?mode=ro&uri=true")
+    else:  # a PostgreSQL session whose transactions are read-only (e.g. a standby, or a locked-down role)
+        read_only = make_engine(database_url, connect_args={"options": "-c default_transaction_read_only=on"})
+    try:
+        app = create_wsgi_app(slack_app.runtime.app, engine=read_only, signing_secret=SIGNING_SECRET)
+        with WsgiThread(app) as server:
+            status, body = get(server.url + "/healthz")
+        assert (status, json.loads(body)) == (503, {"ok": False, "database": "read-only"})
+    finally:
+        read_only.dispose()
+    assert get(slack_app.url + "/healthz")[0] == 200  # the same database, writable
