@@ -111,8 +111,8 @@ def test_every_figure_of_a_known_week(session_factory, known_week):
                    "R1* :red_circle: high — No tested backups"):
         assert phrase in shown, phrase
     assert "Single region" not in shown and "Flaky CI" not in shown
-    assert text.startswith("Acme — weekly digest, 2026-W47 (16 Nov–22 Nov): 6.5 h this week, 16.5 h of 20–25 h")
-    assert "Month to date: 16.5 h" in digest_plain_text(d, now=NOW)
+    assert text.startswith("Acme — weekly digest, 2026-W47 (16 Nov–22 Nov): 6h 30m this week, 16h 30m of 20–25 h")
+    assert "Month to date: 16h 30m" in digest_plain_text(d, now=NOW)
 
 
 def test_delivering_an_overdue_artifact_takes_it_off_the_digest(session_factory, known_week):
