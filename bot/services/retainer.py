@@ -177,7 +177,7 @@ def _engaged_days(engagement: Engagement, first: date) -> tuple[date, date]:
     return max(first, engagement.start_date), min(last, engagement.end_date or last)
 
 
-def _minutes_of(session: Session, *, engagement: Engagement, first: date, last: date,
+def minutes_by_category(session: Session, *, engagement: Engagement, first: date, last: date,
                 at: datetime | None = None) -> dict[str, int]:
     """Minutes by category worked from `first` to `last`, as the ledger stood at `at` (now by default)."""
     query = select(TimeEntry.category, func.sum(TimeEntry.minutes)).where(
@@ -212,7 +212,7 @@ def band_for_month(session: Session, *, engagement: Engagement, month: date) -> 
     before = previous_month(first)
     if cap <= 0 or month_end(before) < engagement.start_date:
         return band
-    used = sum(_minutes_of(session, engagement=engagement, first=before, last=month_end(before)).values())
+    used = sum(minutes_by_category(session, engagement=engagement, first=before, last=month_end(before)).values())
     unused = min(cap, max(0, base_band(engagement, before).floor_minutes - used))
     return replace(band, floor_minutes=band.floor_minutes + unused, top_minutes=band.top_minutes + unused,
                    rollover_minutes=unused)
@@ -230,7 +230,7 @@ def month_summary(session: Session, *, engagement: Engagement, month: date, toda
     last = month_end(first)
     as_of = min(max(today, first - timedelta(days=1)), last)
     counted_from, counted_to = _engaged_days(engagement, first)
-    by_category = _minutes_of(session, engagement=engagement, first=first, last=as_of, at=at)
+    by_category = minutes_by_category(session, engagement=engagement, first=first, last=as_of, at=at)
     by_mode: dict[str, int] = defaultdict(int)
     for category, minutes in by_category.items():
         by_mode[mode_of(category)] += minutes
