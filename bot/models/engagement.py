@@ -36,6 +36,10 @@ class Engagement(SQLModel, table=True):
     cto_user_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     founder_user_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     llm_consent: bool = False
+    # Business days the CTO has to close a month before its statement goes out by itself.
+    statement_grace_days: int = Field(default=2)
+    # Hours of last month's unused floor carried into this month's band (0: no rollover).
+    rollover_cap_hours: int = Field(default=0)
     capture_questions: bool = True
     capture_reviews: bool = True
     uninstalled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -1,4 +1,4 @@
-"""Budget alerts: month-to-date hours crossing 80 % and 100 % of the band's top, and an under-pace note."""
+"""Budget notes: the band's floor reached, 90 % of its top, over the top; and an under-pace note."""
 
 from __future__ import annotations
 
@@ -7,11 +7,14 @@ from datetime import date
 
 from sqlmodel import Session
 
+from bot import formatting
 from bot.models import DigestRun, Engagement
 from bot.services.retainer import MonthSummary, month_summary
 from bot.services.runs import claim_run
 
-BUDGET_80, BUDGET_100, UNDER_PACE = "budget-80", "budget-100", "under-pace"
+# Budget notes, once each per month, in the statement's own words: the floor reached, 90 % of the top, and over
+# the top (strictly more: exactly the top is "within the band").
+BUDGET_FLOOR, BUDGET_90, BUDGET_OVER, UNDER_PACE = "budget-floor", "budget-90", "budget-over", "under-pace"
 
 
 @dataclass(frozen=True)
@@ -23,19 +26,23 @@ class BudgetAlert:
     runs: tuple[DigestRun, ...]
 
 
-def _fmt(hours: float) -> str:
-    return f"{hours:.1f}".rstrip("0").rstrip(".")
+def crossed(summary: MonthSummary) -> list[str]:
+    """The budget notes that the month's minutes so far call for, the most serious first."""
+    band = summary.band
+    checks = ((BUDGET_OVER, summary.minutes > band.top_minutes),
+              (BUDGET_90, summary.minutes * 10 >= band.top_minutes * 9),
+              (BUDGET_FLOOR, summary.minutes >= band.floor_minutes))
+    return [kind for kind, hit in checks if hit and summary.minutes > 0]
 
 
 def claim_budget_alerts(session: Session, *, engagement: Engagement, today: date, claimed_by: str) -> list[BudgetAlert]:
     """The alerts due now that no process has claimed yet this month; claiming them is part of the call."""
-    if today < engagement.start_date:
+    if today < engagement.start_date or (engagement.end_date is not None and today > engagement.end_date):
         return []
     summary = month_summary(session, engagement=engagement, month=today, today=today)
     period = today.strftime("%Y-%m")
     alerts: list[BudgetAlert] = []
-    crossed = [kind for kind, share in ((BUDGET_100, 1.0), (BUDGET_80, 0.8)) if summary.share_of_top >= share]
-    claimed = [run for kind in crossed if (run := claim_run(
+    claimed = [run for kind in crossed(summary) if (run := claim_run(
         session, engagement_id=engagement.id, kind=kind, period=period, claimed_by=claimed_by))]  # type: ignore[arg-type]
     if claimed:
         top_kind = claimed[0].kind
@@ -50,20 +57,37 @@ def claim_budget_alerts(session: Session, *, engagement: Engagement, today: date
 
 def _under_pace(summary: MonthSummary) -> bool:
     past_mid_month = summary.business_days_elapsed * 2 > summary.business_days_total
-    return past_mid_month and summary.hours < 0.5 * summary.expected_hours_by_now
+    return past_mid_month and summary.minutes * 2 < summary.expected_minutes_by_now
+
+
+def _band_text(summary: MonthSummary) -> str:
+    band = summary.band
+    text = f"the {formatting.band(band.floor_minutes, band.top_minutes)} band"
+    return text + (f" ({'; '.join(band.notes())})" if band.notes() else "")
+
+
+HEADS = {
+    BUDGET_OVER: ":rotating_light: *Over the band*",
+    BUDGET_90: ":warning: *90 % of the band's top*",
+    BUDGET_FLOOR: ":white_check_mark: *Band floor reached*",
+}
 
 
 def _budget_text(engagement: Engagement, summary: MonthSummary, kind: str) -> str:
-    percent = round(summary.share_of_top * 100)
-    band = f"{engagement.hours_min}–{engagement.hours_max} h"
-    head = ":rotating_light: *Over budget*" if kind == BUDGET_100 else ":warning: *80 % of budget*"
-    return (f"{head} — {engagement.display_name}: {_fmt(summary.hours)} h logged this month, {percent} % of the "
-            f"{engagement.hours_max} h top of the {band} band. Projected month end: "
-            f"{_fmt(summary.projected_hours)} h.")
+    logged = formatting.duration(summary.minutes)
+    top = formatting.duration(summary.band.top_minutes)
+    if kind == BUDGET_OVER:
+        where = f"over the top by {formatting.duration(summary.minutes - summary.band.top_minutes)}"
+    elif kind == BUDGET_90:
+        where = f"{formatting.duration(summary.band.top_minutes - summary.minutes)} left to the {top} top"
+    else:
+        where = f"within the band; {formatting.duration(summary.band.top_minutes - summary.minutes)} left to the top"
+    return (f"{HEADS[kind]} — {engagement.display_name}: {logged} logged this month, {where} of "
+            f"{_band_text(summary)}. {summary.pace_text().capitalize()}.")
 
 
 def _under_pace_text(engagement: Engagement, summary: MonthSummary) -> str:
-    return (f":turtle: *Under pace* — {engagement.display_name}: {_fmt(summary.hours)} h logged by "
-            f"{summary.as_of.isoformat()}, less than half of the {_fmt(summary.expected_hours_by_now)} h the "
-            f"{engagement.hours_min} h floor of the band expects by now. Projected month end: "
-            f"{_fmt(summary.projected_hours)} h.")
+    expected = formatting.duration(summary.expected_minutes_by_now)
+    return (f":turtle: *Under pace* — {engagement.display_name}: {formatting.duration(summary.minutes)} logged by "
+            f"{summary.as_of.isoformat()}, less than half of the {expected} "
+            f"that the floor of {_band_text(summary)} expects by now. {summary.pace_text().capitalize()}.")

@@ -94,15 +94,15 @@ def _median(values: list[float]) -> float | None:
 
 
 def build_digest(session: Session, *, engagement: Engagement, week: Week, now: datetime) -> WeeklyDigest:
-    """The digest of `week` as it stands at `now`."""
+    """The digest of `week` as it stands at `now`, or at the week's end for a past week."""
     eid = engagement.id
-    rows = session.exec(select(TimeEntry.category, func.sum(TimeEntry.minutes)).where(
-        TimeEntry.engagement_id == eid, TimeEntry.work_date >= week.monday, TimeEntry.work_date <= week.sunday,
-        col(TimeEntry.deleted_at).is_(None)).group_by(TimeEntry.category)).all()
-    week_by_category = {category: int(minutes) for category, minutes in rows}
+    # A past week is shown as it stood at its end: what was logged later is not in it.
+    at = min(now, week.end)
+    week_by_category = retainer.minutes_by_category(session, engagement=engagement, first=week.monday,
+                                                    last=week.sunday, at=at)
     as_of = min(week.sunday, now.astimezone(ZoneInfo(engagement.timezone)).date())
-    month = retainer.month_summary(session, engagement=engagement, month=as_of, today=as_of)
-    last_month = retainer.last_month_summary(session, engagement=engagement, today=as_of)
+    month = retainer.month_summary(session, engagement=engagement, month=as_of, today=as_of, at=at)
+    last_month = retainer.last_month_summary(session, engagement=engagement, today=as_of, at=at)
 
     asked = session.exec(select(Question).where(
         Question.engagement_id == eid, Question.asked_at >= week.start, Question.asked_at < week.end,

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from bot import formatting
 from bot.models import Engagement, Question, ReviewRequest, Risk, TimeEntry
 from bot.redact import redact
 from bot.services.categories import mode_of
@@ -29,11 +30,6 @@ def parse_month(text: str) -> date:
     return date(int(year), int(month), 1)
 
 
-def decimal_hours(minutes: int) -> str:
-    """Minutes as decimal hours with at most two decimals: 90 -> 1.5, 20 -> 0.33."""
-    return f"{minutes / 60:.2f}".rstrip("0").rstrip(".")
-
-
 def month_entries(session: Session, *, engagement: Engagement, month: date, include_deleted: bool) -> list[TimeEntry]:
     """The month's entries, oldest first (deleted ones too when asked, for the audit trail)."""
     first = month_start(month)
@@ -46,12 +42,12 @@ def hours_csv(entries: list[TimeEntry], *, engagement: Engagement, names: Mappin
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(HARVEST_COLUMNS)
-    for entry in entries:
-        if entry.deleted_at is not None:
-            continue
+    live = [entry for entry in entries if entry.deleted_at is None]
+    # Rounded as a column, so that the Hours column sums exactly to the month's total.
+    for entry, hours in zip(live, formatting.hours_column([e.minutes for e in live]), strict=True):
         first, last = names.get(entry.user_id, (entry.user_id, ""))
         writer.writerow([entry.work_date.isoformat(), engagement.display_name, HARVEST_PROJECT, entry.category,
-                         redact(entry.note), decimal_hours(entry.minutes), first, last])
+                         redact(entry.note), hours, first, last])
     return out.getvalue()
 
 
@@ -63,7 +59,7 @@ def hours_records(entries: list[TimeEntry], *, engagement: Engagement) -> list[d
     """Every entry, deleted and edited ones included, keyed by the field names of docs/design.md."""
     return [{
         "id": e.id, "engagement": engagement.name, "user": e.user_id, "work_date": e.work_date.isoformat(),
-        "minutes": e.minutes, "hours": float(decimal_hours(e.minutes)), "category": e.category,
+        "minutes": e.minutes, "hours": float(formatting.decimal_hours(e.minutes)), "category": e.category,
         "mode": mode_of(e.category), "note": redact(e.note), "source": e.source,
         "created_at": _iso(e.created_at), "edited_at": _iso(e.edited_at), "deleted_at": _iso(e.deleted_at),
         "deleted_by": e.deleted_by,

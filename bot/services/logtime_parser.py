@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.errors import InvalidInput
+from bot.formatting import duration as format_minutes  # noqa: F401  (re-exported: one duration formatter)
 from bot.services.categories import CATEGORIES, resolve_category, suggest_category
 
 MAX_ENTRY_MINUTES = 12 * 60
@@ -149,12 +150,3 @@ def parse_logtime(text: str, *, today: date) -> LogtimeRequest:
             break
     return LogtimeRequest(minutes=minutes, category=category, work_date=check_work_date(work_date, today=today),
                           note=" ".join(note_words)[:2000])
-
-
-def format_minutes(minutes: int) -> str:
-    """`1h 30m`, `45m`, `2h`."""
-    hours, rest = divmod(abs(minutes), 60)
-    sign = "-" if minutes < 0 else ""
-    if hours and rest:
-        return f"{sign}{hours}h {rest}m"
-    return f"{sign}{hours}h" if hours else f"{sign}{rest}m"

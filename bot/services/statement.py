@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlmodel import Session
 
@@ -29,18 +29,20 @@ class MonthlyStatement:
         return f"{self.month:%Y-%m}"
 
     @property
-    def over_under_hours(self) -> float:
-        """Hours above the band's top (positive), below its bottom (negative), or 0 within it."""
-        hours = self.summary.hours
-        if hours > self.summary.hours_max:
-            return hours - self.summary.hours_max
-        if hours < self.summary.hours_min:
-            return hours - self.summary.hours_min
-        return 0.0
+    def over_under_minutes(self) -> int:
+        """Minutes above the band's top (positive), below its floor (negative), or 0 within it (the top included)."""
+        minutes, band = self.summary.minutes, self.summary.band
+        if minutes > band.top_minutes:
+            return minutes - band.top_minutes
+        if minutes < band.floor_minutes:
+            return minutes - band.floor_minutes
+        return 0
 
 
-def build_statement(session: Session, *, engagement: Engagement, month: date) -> MonthlyStatement:
-    """The statement of the whole of `month`'s month."""
+def build_statement(session: Session, *, engagement: Engagement, month: date,
+                    at: datetime | None = None) -> MonthlyStatement:
+    """The statement of the whole of `month`'s month (as the ledger stood at `at`, when given)."""
     first = retainer.month_start(month)
-    summary = retainer.month_summary(session, engagement=engagement, month=first, today=retainer.month_end(first))
+    summary = retainer.month_summary(session, engagement=engagement, month=first, today=retainer.month_end(first),
+                                     at=at)
     return MonthlyStatement(engagement=engagement, summary=summary)

@@ -6,6 +6,7 @@ import json
 from datetime import date
 from typing import Any
 
+from bot import formatting
 from bot.models import Engagement
 from bot.services.engagements import WEEKDAYS, EngagementStatus
 from bot.services.retainer import MonthSummary
@@ -203,10 +204,12 @@ def hours(value: float) -> str:
 
 
 def month_line(summary: MonthSummary, engagement: Engagement) -> str:
-    """`Month to date: 12.5 h of 20–25 h · projected 24 h (within the band) · executor share 10 %`."""
-    band = f"{engagement.hours_min}–{engagement.hours_max} h"
-    line = (f"Month to date: *{hours(summary.hours)}* of {band} · projected {hours(summary.projected_hours)} "
-            f"({summary.pace_word} the band)")
+    """`Month to date: 12h 30m of 20–25 h · on pace for about 22–24 h (within the band) · executor share 10 %`."""
+    band = formatting.band(summary.band.floor_minutes, summary.band.top_minutes)
+    notes = summary.band.notes()
+    line = (f"Month to date: *{formatting.duration(summary.minutes)}* of {band}"
+            + (f" ({'; '.join(notes)})" if notes else "") + f" · {summary.pace_text()}"
+            + (f" ({summary.pace_word} the band)" if summary.pace_word and not summary.complete else ""))
     share = summary.executor_share
     if share is not None:
         line += f" · executor share {round(share * 100)} %"

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot import formatting
+from bot.formatting import duration
 from bot.services.digest import WeeklyDigest
-from bot.services.logtime_parser import format_minutes
-from bot.slack.blocks import Blocks, context, hours, month_line, section
+from bot.slack.blocks import Blocks, context, month_line, section
 from bot.slack.capture_blocks import question_line, review_line
 from bot.slack.delivery_blocks import risk_line
 
 LIST_LIMIT = 10
 SECTION_BUDGET = 2900  # leave room under Slack's 3,000 for "and N more"
-
-
-def _hours(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}".rstrip("0").rstrip(".")
 
 
 def _share(value: float | None) -> str:
@@ -40,21 +37,21 @@ def _bounded(head: str, lines: list[str], empty: str) -> str:
 def digest_sections(d: WeeklyDigest, *, now: datetime) -> list[str]:
     """The digest as mrkdwn sections, in reading order."""
     e = d.engagement
-    categories = ", ".join(f"{name} {format_minutes(minutes)}" for name, minutes in
+    categories = ", ".join(f"{name} {duration(minutes)}" for name, minutes in
                            sorted(d.week_by_category.items(), key=lambda item: -item[1]))
-    hours_text = (f"*Hours* — this week {hours(d.week_minutes / 60)}" + (f" ({categories})" if categories else "")
+    hours_text = (f"*Hours* — this week {duration(d.week_minutes)}" + (f" ({categories})" if categories else "")
                   + f"\n{month_line(d.month, e)}"
                   + f"\nExecutor share this month {_share(d.month.executor_share)}, last month "
                     f"{_share(d.executor_share_last_month)}.")
     target = e.response_target_hours
     questions = _bounded(
         f"*Questions* — {d.questions_asked} asked, {d.questions_answered} answered this week; first response "
-        f"median {_hours(d.median_first_response_hours)} and worst {_hours(d.worst_first_response_hours)} "
-        f"business h (target {target:g}). Open, oldest first:",
+        f"median {formatting.business_time(d.median_first_response_hours)} and worst "
+        f"{formatting.business_time(d.worst_first_response_hours)} business (target {target:g} h). Open, oldest first:",
         [question_line(q, e, now) for q in d.open_questions], "none")
     reviews = _bounded(
         f"*Reviews* — {d.reviews_requested} requested, {d.reviews_done} done this week; median turnaround "
-        f"{_hours(d.median_review_turnaround_hours)} business h. Open:",
+        f"{formatting.business_time(d.median_review_turnaround_hours)} business. Open:",
         [review_line(r, now) for r in d.open_reviews], "none")
     decisions = _bounded(
         f"*Decisions* — {len(d.decisions_new)} new, {len(d.decisions_accepted)} accepted this week",
@@ -77,13 +74,14 @@ def digest_title(d: WeeklyDigest) -> str:
 
 def digest_message(d: WeeklyDigest, *, now: datetime) -> tuple[str, Blocks]:
     """The Block Kit message and its plain-text fallback."""
-    e = d.engagement
     title = digest_title(d)
+    band = formatting.band(d.month.band.floor_minutes, d.month.band.top_minutes)
     blocks: Blocks = [{"type": "header", "text": {"type": "plain_text", "text": title[:150]}}]
     blocks += [section(text) for text in digest_sections(d, now=now)]
-    blocks.append(context("Numbers from ctobot: `/logtime list`, `/cto questions`, `/review list`, `/artifact`, `/risk`."))
-    fallback = (f"{title}: {hours(d.week_minutes / 60)} this week, {hours(d.month.hours)} of "
-                f"{e.hours_min}–{e.hours_max} h this month; {len(d.open_questions)} open questions; "
+    blocks.append(context("Numbers from ctobot: `/logtime list`, `/cto questions`, `/review list`, `/artifact`, "
+                          "`/risk`."))
+    fallback = (f"{title}: {duration(d.week_minutes)} this week, {duration(d.month.minutes)} of {band} this month; "
+                f"{len(d.open_questions)} open questions; "
                 f"{len(d.open_reviews)} open reviews; {len(d.artifacts_overdue)} overdue artifacts.")
     return fallback, blocks[:50]
 

@@ -25,7 +25,7 @@ def test_digest_prints_the_named_week(tmp_path, database_url, session_factory):
     result = ctobot("digest", "--client", "acme", "--week", "2026-W47", cwd=tmp_path, DATABASE_URL=database_url)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Acme — weekly digest, 2026-W47 (16 Nov–22 Nov)")
-    assert "Hours — this week 2.5 h (review 2h 30m)" in result.stdout
+    assert "Hours — this week 2h 30m (review 2h 30m)" in result.stdout
     bad = ctobot("digest", "--client", "acme", "--week", "2026-47", cwd=tmp_path, DATABASE_URL=database_url)
     assert bad.returncode == 2 and "ISO week" in bad.stderr
 
@@ -44,7 +44,7 @@ def test_post_is_once_per_week_unless_forced(tmp_path, database_url, session_fac
     assert forced.returncode == 0, forced.stderr
     posts = fake_slack.calls_to("chat.postMessage")
     assert len(posts) == 2 and all(p.args["channel"] == "C1" for p in posts)
-    assert posts[0].args["blocks"][0]["type"] == "header" and "2.5 h this week" in posts[0].args["text"]
+    assert posts[0].args["blocks"][0]["type"] == "header" and "2h 30m this week" in posts[0].args["text"]
 
 
 def test_three_concurrent_cli_posters_give_one_message(tmp_path, database_url, session_factory, fake_slack):

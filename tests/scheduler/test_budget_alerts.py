@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot import clock
 from bot.db import transaction
 from bot.services import timelog
 from bot.services.logtime_parser import LogtimeRequest
@@ -21,8 +21,11 @@ def log(slack_app, engagement, minutes: int, day: date) -> None:
 
 
 @pytest.fixture
-def frozen(monkeypatch):
-    monkeypatch.setattr(jobs, "utcnow", lambda: datetime(2026, 11, 20, 12, 0, tzinfo=UTC))
+def frozen():
+    """The process's clock stands at Friday 20 November 2026, 12:00 UTC (past mid-month)."""
+    previous = clock.use(clock.FixedClock(datetime(2026, 11, 20, 12, 0, tzinfo=UTC)))
+    yield
+    clock.use(previous)
 
 
 def dms(slack_app) -> list[str]:
@@ -33,16 +36,18 @@ def test_thresholds_fire_once_each_even_when_the_job_runs_twice(slack_app, froze
     acme = add_engagement(slack_app.session_factory, name="acme", channel="C1", ctos=("U1",))
     deps = slack_app.runtime.deps
     for day in range(2, 12):
-        log(slack_app, acme, 120, date(2026, 11, day))  # 20 h: 80 % of the 25 h top
+        log(slack_app, acme, 120, date(2026, 11, day))  # 20 h: the floor of the 20–25 h band
     assert jobs.run_budget_alerts(deps, acme.id) == 1
     assert jobs.run_budget_alerts(deps, acme.id) == 0
-    assert len(dms(slack_app)) == 1 and "80 % of budget" in dms(slack_app)[0] and "20 h" in dms(slack_app)[0]
+    assert len(dms(slack_app)) == 1 and "Band floor reached" in dms(slack_app)[0] and "20h logged" in dms(slack_app)[0]
 
     for day in range(12, 15):
         log(slack_app, acme, 120, date(2026, 11, day))  # 26 h
     assert jobs.run_budget_alerts(deps, acme.id) == 1
     assert jobs.run_budget_alerts(deps, acme.id) == 0
-    assert len(dms(slack_app)) == 2 and "Over budget" in dms(slack_app)[1] and "104 %" in dms(slack_app)[1]
+    # 26 h passes 90 % of the top and the top at once: one note, the most serious, for both
+    assert len(dms(slack_app)) == 2
+    assert "Over the band" in dms(slack_app)[1] and "over the top by 1h" in dms(slack_app)[1]
 
 
 def test_under_pace_note_past_mid_month(slack_app, frozen):
@@ -51,14 +56,14 @@ def test_under_pace_note_past_mid_month(slack_app, frozen):
     assert jobs.run_budget_alerts(slack_app.runtime.deps, acme.id) == 1
     assert jobs.run_budget_alerts(slack_app.runtime.deps, acme.id) == 0
     [note] = dms(slack_app)
-    assert "Under pace" in note and "1 h logged" in note
+    assert "Under pace" in note and "1h logged" in note
 
 
-def test_logging_past_a_threshold_alerts_without_waiting_for_the_clock(slack_app):
+def test_logging_past_a_threshold_alerts_without_waiting_for_the_clock(slack_app, frozen):
     acme = add_engagement(slack_app.session_factory, name="acme", channel="C1", ctos=("U1",))
-    today = datetime.now(ZoneInfo("Europe/London")).date()
+    today = date(2026, 11, 20)
     log(slack_app, acme, 12 * 60, today)
-    log(slack_app, acme, 8 * 60, today)  # 20 h: exactly 80 % of the top, already crossed
+    log(slack_app, acme, 7 * 60 + 45, today)  # 19h 45m: just under the floor
     slack_app.slack.command("/logtime", "30m review")
     slack_app.settle()
-    assert any("budget" in text for text in dms(slack_app))
+    assert any("Band floor reached" in text and "20h 15m logged" in text for text in dms(slack_app))

@@ -50,7 +50,7 @@ def test_the_slot_posts_the_digest_into_the_primary_channel_with_its_chart(deps,
     [result] = post_due(deps, engagement_id=acme.id, claimed_by="clock", now=FRIDAY_SLOT, kinds=("digest",))
     assert result.posted and result.period == "2026-W47"
     [message] = digests(fake_slack)
-    assert message["text"].startswith("Acme — weekly digest, 2026-W47 (16 Nov–22 Nov): 3.5 h this week")
+    assert message["text"].startswith("Acme — weekly digest, 2026-W47 (16 Nov–22 Nov): 3h 30m this week")
     assert message["ts"] == result.message_ts
     [chart] = [u for u in fake_slack.uploads if u["completed"]]
     assert chart["filename"] == "acme-hours-2026-W47.png" and chart["data"].startswith(b"\x89PNG")

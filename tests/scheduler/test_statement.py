@@ -64,9 +64,9 @@ def test_the_statement_posts_last_months_figures_and_the_csv_once(deps, acme, fa
                         kinds=("statement",))
     assert result.posted and result.period == "2026-10"
     [message] = statements(fake_slack)
-    assert message["text"] == "Acme — statement, October 2026: 17 h of 20–25 h, under the band by 3 h."
+    assert message["text"] == "Acme — statement, October 2026: 17h of 20–25 h, under the band by 3h."
     body = "\n".join(b["text"]["text"] for b in message["blocks"] if b["type"] == "section")
-    assert "*17 h* of 20–25 h — under the band by 3 h. Executor share 29 %." in body
+    assert "*17h* (17 h) of 20–25 h — under the band by 3h. Executor share 29 %." in body
     assert "• review — 10h (decide)\n• build — 5h (execute)\n• hiring — 2h (decide)" in body
     assert "audit" not in body and "standup" not in body
     [upload] = [u for u in fake_slack.uploads if u["completed"]]
@@ -99,7 +99,7 @@ def test_over_the_band_and_no_statement_before_the_engagement_began(deps, sessio
         built = statement.build_statement(session, engagement=session.get(Engagement, busy.id),
                                           month=date(2026, 10, 1))
         text, _ = statement_message(built)
-    assert text == "Busy — statement, October 2026: 27.5 h of 20–25 h, over the band by 2.5 h."
+    assert text == "Busy — statement, October 2026: 27h 30m of 20–25 h, over the band by 2h 30m."
 
 
 @pytest.mark.parametrize(("now", "first"), [

@@ -1,15 +1,15 @@
-"""Budget alerts: 80 % and 100 % of the band's top once each per month, and an under-pace note past mid-month."""
+"""Budget notes once each per month (floor, 90 % of the top, over the top) and an under-pace note past mid-month."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from bot.db import transaction
 from bot.services import alerts, timelog
 from bot.services.logtime_parser import parse_logtime
 from tests.helpers.factories import add_engagement
 
-# Active tier: 20–25 h, so 80 % of the top is 20 h and 100 % is 25 h.
+# Active tier: 20–25 h: the floor is 20 h, 90 % of the top 22h 30m, and over the top is more than 25 h.
 EARLY = date(2026, 11, 10)  # 7 of November's 21 business days: not past mid-month
 
 
@@ -29,13 +29,18 @@ def kinds(claimed: list[alerts.BudgetAlert]) -> list[str]:
     return [alert.kind for alert in claimed]
 
 
-def test_nothing_below_80_percent(session_factory):
+def weekdays(start: date, end: date) -> int:
+    """Mon–Fri days from start to end inclusive: the oracle's own count."""
+    return sum(1 for n in range((end - start).days + 1) if (start + timedelta(days=n)).isoweekday() <= 5)
+
+
+def test_nothing_below_the_floor(session_factory):
     acme = add_engagement(session_factory)
     log(session_factory, acme, "10h build 2026-11-02", "9h59m build 2026-11-03")
     assert claim(session_factory, acme, EARLY) == []
 
 
-def test_crossing_80_percent_alerts_once_naming_client_hours_and_percent(session_factory):
+def test_reaching_the_floor_notes_it_once_in_the_statements_words(session_factory):
     acme = add_engagement(session_factory, display_name="Acme Rockets")
     log(session_factory, acme, "10h build 2026-11-02", "9h59m build 2026-11-03")
     assert claim(session_factory, acme, EARLY) == []
@@ -43,40 +48,46 @@ def test_crossing_80_percent_alerts_once_naming_client_hours_and_percent(session
 
     [alert] = claim(session_factory, acme, EARLY)
 
-    assert alert.kind == "budget-80"
-    assert "Acme Rockets" in alert.text
-    assert "20 h logged this month" in alert.text and "80 %" in alert.text and "25 h top" in alert.text
+    assert alert.kind == "budget-floor"
+    assert "Acme Rockets" in alert.text and "Band floor reached" in alert.text
+    assert "20h logged this month" in alert.text and "within the band; 5h left to the top" in alert.text
+    assert "20–25 h band" in alert.text
     assert claim(session_factory, acme, EARLY) == []
     assert claim(session_factory, acme, date(2026, 11, 11), by="clock-2") == []  # another process, later that month
 
 
-def test_crossing_100_percent_later_alerts_once(session_factory):
+def test_ninety_percent_of_the_top_then_over_the_top_each_once(session_factory):
     acme = add_engagement(session_factory)
     log(session_factory, acme, "10h build 2026-11-02", "10h build 2026-11-03")
-    assert kinds(claim(session_factory, acme, EARLY)) == ["budget-80"]
-    log(session_factory, acme, "4h build 2026-11-04")
-    assert claim(session_factory, acme, EARLY) == []  # 24 h: 96 %
-    log(session_factory, acme, "1h30m review 2026-11-05")
+    assert kinds(claim(session_factory, acme, EARLY)) == ["budget-floor"]
+    log(session_factory, acme, "2h29m build 2026-11-04")
+    assert claim(session_factory, acme, EARLY) == []  # 22h 29m: under 90 % of 25 h (22h 30m)
+    log(session_factory, acme, "1m review 2026-11-04")
+    [ninety] = claim(session_factory, acme, EARLY)
+    assert ninety.kind == "budget-90" and "22h 30m logged" in ninety.text
+    assert "2h 30m left to the 25h top" in ninety.text
+    log(session_factory, acme, "2h30m review 2026-11-05")
+    assert claim(session_factory, acme, EARLY) == []  # exactly the top is within the band, as the statement says
+    log(session_factory, acme, "1m review 2026-11-05")
 
-    [alert] = claim(session_factory, acme, date(2026, 11, 12), by="clock-2")
+    [over] = claim(session_factory, acme, date(2026, 11, 12), by="clock-2")
 
-    assert alert.kind == "budget-100"
-    assert "Acme" in alert.text and "25.5 h logged" in alert.text and "102 %" in alert.text
+    assert over.kind == "budget-over" and "25h 1m logged" in over.text and "over the top by 1m" in over.text
     assert claim(session_factory, acme, date(2026, 11, 12)) == []
     assert claim(session_factory, acme, date(2026, 11, 13), by="clock-3") == []
 
 
-def test_jumping_straight_past_100_percent_gives_only_the_100_percent_alert(session_factory):
+def test_jumping_straight_past_the_top_gives_only_the_over_note(session_factory):
     acme = add_engagement(session_factory)
     log(session_factory, acme, "10h build 2026-11-02", "10h build 2026-11-03", "6h build 2026-11-04")
 
-    assert kinds(claim(session_factory, acme, EARLY)) == ["budget-100"]
+    assert kinds(claim(session_factory, acme, EARLY)) == ["budget-over"]
 
-    with transaction(session_factory) as session:  # even if hours then fall back between 80 % and 100 %
+    with transaction(session_factory) as session:  # even if hours then fall back into the band
         [entry] = [e for e in timelog.entries_between(session, engagement_id=acme.id, start=date(2026, 11, 4),
                                                       end=date(2026, 11, 4))]
         timelog.delete_entry(session, entry_id=entry.id, user_id="U1")
-    log(session_factory, acme, "1h review 2026-11-05")  # 21 h: 84 %
+    log(session_factory, acme, "3h review 2026-11-05")  # 23 h: past the floor and 90 %, both already noted
     assert claim(session_factory, acme, date(2026, 11, 11)) == []
     assert claim(session_factory, acme, date(2026, 11, 12), by="clock-2") == []
 
@@ -84,13 +95,13 @@ def test_jumping_straight_past_100_percent_gives_only_the_100_percent_alert(sess
 def test_a_new_month_starts_fresh(session_factory):
     acme = add_engagement(session_factory)
     log(session_factory, acme, "10h build 2026-11-02", "10h build 2026-11-03", "6h build 2026-11-04")
-    assert kinds(claim(session_factory, acme, EARLY)) == ["budget-100"]
+    assert kinds(claim(session_factory, acme, EARLY)) == ["budget-over"]
 
     december = date(2026, 12, 8)
     assert claim(session_factory, acme, december) == []  # November's hours do not count in December
     log(session_factory, acme, "10h build 2026-12-01", "10h build 2026-12-02")
     [alert] = claim(session_factory, acme, december)
-    assert alert.kind == "budget-80" and "20 h logged" in alert.text
+    assert alert.kind == "budget-floor" and "20h logged" in alert.text
     assert claim(session_factory, acme, december) == []
 
 
@@ -104,11 +115,27 @@ def test_each_engagement_has_its_own_alerts(session_factory):
     assert "Beta Labs" in for_beta.text and "Beta Labs" not in for_acme.text
 
 
-def test_a_smaller_band_alerts_sooner(session_factory):
-    advisory = add_engagement(session_factory, tier="advisory")  # 8–10 h
+def test_the_advisory_floor_is_a_floor_note_not_a_budget_warning(session_factory):
+    """8 h of an 8–10 h band is where the statement says "within the band": no "80 % of budget" alarm."""
+    advisory = add_engagement(session_factory, tier="advisory")
     log(session_factory, advisory, "8h build 2026-11-02")
     [alert] = claim(session_factory, advisory, EARLY)
-    assert alert.kind == "budget-80" and "8 h logged" in alert.text and "80 %" in alert.text
+    assert alert.kind == "budget-floor" and "8h logged" in alert.text and "%" not in alert.text.split("—")[0]
+
+
+def test_a_partial_first_month_pro_rates_the_floor_and_says_so(session_factory):
+    """A client starting on 16 November is judged against its share of November's business days."""
+    start = date(2026, 11, 16)
+    late = add_engagement(session_factory, start_date=start)
+    counted, total = weekdays(start, date(2026, 11, 30)), weekdays(date(2026, 11, 1), date(2026, 11, 30))
+    floor = round(20 * 60 * counted / total)
+    log(session_factory, late, f"{floor - 1}m build 2026-11-17", today=date(2026, 11, 18))
+    assert claim(session_factory, late, date(2026, 11, 18)) == []
+    log(session_factory, late, "1m build 2026-11-18", today=date(2026, 11, 18))
+    [alert] = claim(session_factory, late, date(2026, 11, 18))
+    assert alert.kind == "budget-floor"
+    assert f"{floor // 60}h {floor % 60}m logged" in alert.text
+    assert f"pro-rated to {counted} of {total} business days" in alert.text
 
 
 # --- under pace ---------------------------------------------------------------------------------------------------
@@ -120,14 +147,14 @@ def test_under_pace_waits_until_past_mid_month(session_factory):
     acme = add_engagement(session_factory)
     assert claim(session_factory, acme, date(2026, 11, 13)) == []
     [alert] = claim(session_factory, acme, date(2026, 11, 16))
-    assert alert.kind == "under-pace" and "Acme: 0 h logged" in alert.text
+    assert alert.kind == "under-pace" and "Acme: 0m logged" in alert.text
 
 
 def test_under_pace_alerts_once_a_month(session_factory):
     acme = add_engagement(session_factory)
     log(session_factory, acme, "5h build 2026-11-02")
     [alert] = claim(session_factory, acme, date(2026, 11, 16))
-    assert alert.kind == "under-pace" and "Acme: 5 h logged" in alert.text
+    assert alert.kind == "under-pace" and "Acme: 5h logged" in alert.text
     assert claim(session_factory, acme, date(2026, 11, 16)) == []
     assert claim(session_factory, acme, date(2026, 11, 20), by="clock-2") == []
     assert kinds(claim(session_factory, acme, date(2026, 12, 21))) == ["under-pace"]

@@ -101,18 +101,18 @@ def test_every_figure_of_a_known_week(session_factory, known_week):
 
     text, blocks = digest_message(d, now=NOW)
     shown = json.dumps(blocks, ensure_ascii=False)
-    for phrase in ("this week 6.5 h (architecture 3h, review 2h, build 1h 30m)",
-                   "Month to date: *16.5 h* of 20–25 h",
+    for phrase in ("this week 6h 30m (architecture 3h, review 2h, build 1h 30m)",
+                   "Month to date: *16h 30m* of 20–25 h",
                    "Executor share this month 9 %, last month 50 %",
-                   "4 asked, 3 answered this week; first response median 2 and worst 6 business h (target 4)",
-                   "2 requested, 1 done this week; median turnaround 9 business h",
+                   "4 asked, 3 answered this week; first response median 2h and worst 6h business (target 4 h)",
+                   "2 requested, 1 done this week; median turnaround 9h business",
                    "ADR-0001 Use Postgres for events (proposed)", "ADR-0002 Adopt trunk-based development (accepted)",
                    "delivered `technical-audit`", "overdue since 31 Oct: `roadmap`* — please ask for it",
                    "R1* :red_circle: high — No tested backups"):
         assert phrase in shown, phrase
     assert "Single region" not in shown and "Flaky CI" not in shown
-    assert text.startswith("Acme — weekly digest, 2026-W47 (16 Nov–22 Nov): 6.5 h this week, 16.5 h of 20–25 h")
-    assert "Month to date: 16.5 h" in digest_plain_text(d, now=NOW)
+    assert text.startswith("Acme — weekly digest, 2026-W47 (16 Nov–22 Nov): 6h 30m this week, 16h 30m of 20–25 h")
+    assert "Month to date: 16h 30m" in digest_plain_text(d, now=NOW)
 
 
 def test_delivering_an_overdue_artifact_takes_it_off_the_digest(session_factory, known_week):

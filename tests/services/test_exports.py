@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from bot import formatting
 from bot.db import transaction
 from bot.services import exports, timelog
 from bot.services.logtime_parser import LogtimeRequest, parse_logtime
@@ -130,7 +131,7 @@ def test_a_slack_token_in_a_note_is_redacted_in_both_exports(session_factory):
     (90, "1.5"), (20, "0.33"), (60, "1"), (45, "0.75"), (100, "1.67"), (1, "0.02"), (720, "12"), (600, "10"),
 ])
 def test_decimal_hours(minutes, hours):
-    assert exports.decimal_hours(minutes) == hours
+    assert formatting.decimal_hours(minutes) == hours
 
 
 def test_parse_month_accepts_yyyy_mm():

@@ -55,9 +55,9 @@ def test_month_summary_of_known_entries(session_factory):
     assert month.by_mode == {"decide": 510, "support": 60, "execute": 150}
     assert month.business_days_total == NOV_BUSINESS_DAYS
     assert month.business_days_elapsed == ELAPSED_BY_18TH
-    assert month.projected_hours == pytest.approx(12 / 13 * 21)  # 19.4 h: below the band
-    assert month.pace_word == "under"
-    assert month.expected_hours_by_now == pytest.approx(20 * 13 / 21)
+    assert month.projected_minutes == round(720 * 21 / 13)  # 19h 23m: below the band
+    assert month.pace_word == "under" and month.pace_text() == "on pace for about 18–20 h"
+    assert month.expected_minutes_by_now == round(20 * 60 * 13 / 21)
     assert month.share_of_top == pytest.approx(12 / 25)
     assert month.executor_share == pytest.approx(150 / 720)
 
@@ -80,8 +80,10 @@ def test_projection_and_pace(session_factory, extra, projected, pace):
     if extra:
         log(session_factory, acme, extra)
     month = summary(session_factory, acme)
-    assert month.projected_hours == pytest.approx(projected)
+    assert month.projected_minutes == round(projected * 60)
     assert month.pace_word == pace
+    low, high = month.projected_range
+    assert low <= projected <= high and high - low <= 3  # a calm range around the projection, in whole hours
 
 
 @pytest.mark.parametrize(("today", "elapsed"), [
@@ -98,12 +100,30 @@ def test_business_days_elapsed_count_monday_to_friday_up_to_today(session_factor
     assert (month.business_days_elapsed, month.business_days_total) == (elapsed, NOV_BUSINESS_DAYS)
 
 
-def test_with_no_business_day_elapsed_the_projection_is_the_hours_so_far(session_factory):
+@pytest.mark.parametrize("today", [date(2026, 11, 1), date(2026, 11, 2), date(2026, 11, 5)])
+def test_no_projection_before_five_business_days(session_factory, today):
+    """Day one used to say "projected 33 h (over the band)"; early pace is noise, so nothing is projected."""
     acme = add_engagement(session_factory)
     log(session_factory, acme, "2h review 2026-11-01", today=date(2026, 11, 1))
+    month = summary(session_factory, acme, today=today)
+    assert month.business_days_elapsed < 5
+    assert month.projected_minutes is None and month.pace_word is None
+    assert month.pace_text() == "no projection before 5 business days of the month"
+
+
+def test_the_fifth_business_day_brings_the_first_projection(session_factory):
+    acme = add_engagement(session_factory)
+    log(session_factory, acme, "5h review 2026-11-02", today=date(2026, 11, 9))
+    month = summary(session_factory, acme, today=date(2026, 11, 8))  # Sunday: Mon 2 – Fri 6 have passed
+    assert month.business_days_elapsed == 5
+    assert month.projected_minutes == 300 * 21 // 5  # 21h
+    assert month.pace_text() == "on pace for about 20–22 h"
+
+
+def test_with_no_business_day_elapsed_nothing_is_expected_yet(session_factory):
+    acme = add_engagement(session_factory)
     month = summary(session_factory, acme, today=date(2026, 11, 1))
-    assert month.business_days_elapsed == 0
-    assert month.projected_hours == 2 and month.expected_hours_by_now == 0
+    assert month.business_days_elapsed == 0 and month.expected_hours_by_now == 0
 
 
 def test_a_finished_month_projects_what_was_logged(session_factory):
@@ -111,7 +131,7 @@ def test_a_finished_month_projects_what_was_logged(session_factory):
     seed_november(session_factory, acme)
     month = summary(session_factory, acme, today=date(2026, 12, 3))
     assert month.as_of == date(2026, 11, 30)
-    assert month.projected_hours == 12 and month.pace_word == "under"
+    assert month.projected_minutes == 720 and month.pace_word == "under" and month.standing == "under"
     assert month.expected_hours_by_now == 20
 
 

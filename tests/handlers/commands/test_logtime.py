@@ -45,14 +45,14 @@ def test_inline_entry_is_recorded_and_confirmed_with_undo_and_edit(slack_app, ac
     assert (entry.minutes, entry.category, entry.note, entry.user_id) == (90, "architecture", "queue design", "U1")
     assert entry.work_date == datetime.now(ZoneInfo("Europe/London")).date()  # the engagement's day
     assert "Logged 1h 30m of architecture for <@U1>" in reply and "Acme" in reply
-    assert "Month to date: *1.5 h* of 20–25 h" in reply
+    assert "Month to date: *1h 30m* of 20–25 h" in reply
     assert buttons(response) == {"Undo": str(entry.id), "Edit": str(entry.id)}
 
 
 def test_month_to_date_adds_up_across_entries(slack_app, acme):
     logtime(slack_app, "1h review")
     reply = reply_text(logtime(slack_app, "45m cr PR 142 today"))
-    assert "Month to date: *1.8 h* of 20–25 h" in reply
+    assert "Month to date: *1h 45m* of 20–25 h" in reply
     assert [e.category for e in entries(slack_app)] == ["review", "review"]
 
 

@@ -37,7 +37,7 @@ def test_home_is_isolated_between_engagements(slack_app):
     cto = published_view(slack_app, "U1")
     assert "Acme" in cto and "Globex" in cto and "Initech" not in cto
     assert "shard the orders table" in cto and "SOC 2" in cto and "TPS" not in cto
-    assert "Month to date" in cto and "2 h" in cto
+    assert "Month to date" in cto and "2h" in cto
 
     founder = published_view(slack_app, "U6")  # a member of C1 only
     assert "Acme" in founder and "shard the orders table" in founder
