@@ -1,7 +1,7 @@
 """engagement terms for the month close: statement grace (business days) and rollover cap (hours)
 
-Revision ID: 0004_month_terms
-Revises: 0003_proof_indexes
+Revision ID: 0005_month_terms
+Revises: 0004_health_check
 Create Date: 2026-12-03 18:30:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0004_month_terms'
-down_revision: str | None = '0003_proof_indexes'
+revision: str = '0005_month_terms'
+down_revision: str | None = '0004_health_check'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
