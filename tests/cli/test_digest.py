@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from bot.db import transaction
 from bot.services import timelog
 from bot.services.logtime_parser import LogtimeRequest
 from tests.cli.test_cli import ctobot
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+from tests.helpers.clock import clock_at
 from tests.helpers.factories import add_engagement
 
 
 def seeded(session_factory):
     acme = add_engagement(session_factory, name="acme", channel="C1", ctos=("U1",), start_date=date(2026, 9, 1))
-    with transaction(session_factory) as session:
-        timelog.log_time(session, engagement=acme, user_id="U1", today=date(2026, 12, 31),
+    with clock_at(datetime(2026, 11, 17, 18, tzinfo=UTC)), transaction(session_factory) as session:
+        timelog.log_time(session, engagement=acme, user_id="U1", today=date(2026, 11, 17),
                          request=LogtimeRequest(minutes=150, category="review", work_date=date(2026, 11, 17), note=""))
     return acme
 

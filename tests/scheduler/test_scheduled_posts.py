@@ -17,6 +17,7 @@ from bot.scheduled_posts import post_digest, post_due
 from bot.services import engagements, runs, timelog
 from bot.services.logtime_parser import LogtimeRequest
 from tests.conftest import make_settings
+from tests.helpers.clock import clock_at
 from tests.helpers.factories import add_engagement
 
 LONDON = ZoneInfo("Europe/London")
@@ -37,8 +38,9 @@ def acme(session_factory):
     with transaction(session_factory) as session:
         for day, minutes, category in [(date(2026, 11, 17), 150, "review"), (date(2026, 11, 19), 60, "hiring"),
                                        (date(2026, 11, 10), 240, "architecture")]:
-            timelog.log_time(session, engagement=engagement, user_id="U1", today=date(2026, 11, 30),
-                             request=LogtimeRequest(minutes=minutes, category=category, work_date=day, note="n"))
+            with clock_at(datetime.combine(day, time(20), tzinfo=UTC)):  # logged the day it was worked
+                timelog.log_time(session, engagement=engagement, user_id="U1", today=day,
+                                 request=LogtimeRequest(minutes=minutes, category=category, work_date=day, note="n"))
     return engagement
 
 

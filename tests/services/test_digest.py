@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -13,6 +13,7 @@ from bot.services import artifacts, capture, digest, risks, timelog
 from bot.services.capture import SlackMessage
 from bot.services.logtime_parser import LogtimeRequest
 from bot.slack.digest_blocks import digest_message, digest_plain_text
+from tests.helpers.clock import clock_at
 from tests.helpers.factories import add_engagement
 
 NOW = datetime(2026, 11, 22, 18, 0, tzinfo=UTC)
@@ -23,8 +24,10 @@ def ts(*args: int) -> str:
 
 
 def log(session, engagement, minutes, category, day):
-    timelog.log_time(session, engagement=engagement, user_id="U1", today=date(2026, 12, 31),
-                     request=LogtimeRequest(minutes=minutes, category=category, work_date=day, note=""))
+    """Logged on the evening of the day worked (the digest shows a week as it stood at its end)."""
+    with clock_at(datetime.combine(day, time(20), tzinfo=UTC)):
+        timelog.log_time(session, engagement=engagement, user_id="U1", today=day,
+                         request=LogtimeRequest(minutes=minutes, category=category, work_date=day, note=""))
 
 
 def ask(session, engagement, asked, answered=None):
