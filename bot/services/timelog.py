@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from bot.errors import InvalidInput, NotFound
@@ -42,7 +42,8 @@ def _check_day(session: Session, *, user_id: str, work_date: date, minutes: int,
     if already + minutes > MAX_DAY_MINUTES:
         raise InvalidInput(
             f"That would make {(already + minutes) / 60:g} h on {work_date.isoformat()}, more than 24 h in one day "
-            f"({already / 60:g} h are logged already). Check the date, e.g. `/logtime 2h review yesterday`.", field="duration")
+            f"({already / 60:g} h are logged already). Check the date, e.g. `/logtime 2h review yesterday`.",
+            field="duration")
 
 
 def _checked(request: LogtimeRequest, *, today: date) -> LogtimeRequest:
@@ -107,13 +108,18 @@ def delete_entry(session: Session, *, entry_id: int, user_id: str) -> TimeEntry:
     return entry
 
 
-def undo_last(session: Session, *, user_id: str, engagement: Engagement | None, now: datetime | None = None) -> TimeEntry:
-    """Soft-delete the user's most recent entry of the last 24 hours (in this engagement when given)."""
+def undo_last(session: Session, *, user_id: str, engagement: Engagement | None, team_id: str | None = None,
+              now: datetime | None = None) -> TimeEntry:
+    """Soft-delete the user's most recent entry of the last 24 hours (in this engagement when given, else in
+    the workspace `team_id` when given)."""
     now = now or utcnow()
     query = select(TimeEntry).where(TimeEntry.user_id == user_id, col(TimeEntry.deleted_at).is_(None),
                                     TimeEntry.created_at >= now - UNDO_WINDOW)
     if engagement is not None:
         query = query.where(TimeEntry.engagement_id == engagement.id)
+    elif team_id is not None:
+        query = query.join(Engagement, col(Engagement.id) == col(TimeEntry.engagement_id)).where(
+            or_(col(Engagement.team_id) == team_id, col(Engagement.team_id) == ""))
     entry = session.exec(query.order_by(col(TimeEntry.created_at).desc(), col(TimeEntry.id).desc())).first()
     if entry is None:
         raise NotFound("You have logged nothing in the last 24 hours to undo. `/logtime list` shows this week.")

@@ -1,4 +1,4 @@
-"""users.info, cached: a user's time zone (for work dates) and names (for exports)."""
+"""users.info, cached: a user's time zone (for work dates) and names (for exports); who is in a channel."""
 
 from __future__ import annotations
 
@@ -76,3 +76,19 @@ def names_for(directory: UserDirectory, client: WebClient | None,
         else:
             names[user_id] = (user.first_name, user.last_name)
     return names, missing
+
+
+def channel_members(client: WebClient, channel_id: str) -> set[str]:
+    """Everyone in the channel (paginated); empty when Slack will not say."""
+    members: set[str] = set()
+    cursor = None
+    try:
+        for _ in range(50):
+            page = client.conversations_members(channel=channel_id, limit=1000, cursor=cursor)
+            members.update(page.get("members") or [])
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                break
+    except Exception as exc:
+        logger.info("conversations.members for %s failed (%s)", channel_id, type(exc).__name__)
+    return members

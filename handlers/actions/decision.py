@@ -10,29 +10,20 @@ from sqlmodel import Session
 
 from bot.db import transaction
 from bot.deps import Deps
-from bot.errors import InvalidInput
-from bot.models import Decision
-from bot.services import decisions
+from bot.models import Decision, Engagement
+from bot.services import decisions, ownership
 from bot.slack import decision_blocks, ids
 from handlers import decision_work
-from handlers.commands.decision import decide_by_id, decide_reply, require_thread
-from handlers.context import team_of
+from handlers.commands.decision import decide_reply, require_thread
+from handlers.context import channel_of, request_scope
 from handlers.errors import user_errors
 
 
-def _decision_id(action: dict[str, Any]) -> int:
-    value = str(action.get("value", ""))
-    if not value.isdigit():
-        raise InvalidInput("That button no longer points at a decision.")
-    return int(value)
-
-
-def _own_decision(session: Session, action: dict[str, Any], context: BoltContext, body: dict[str, Any]) -> Decision:
-    """The button's decision, which must be this workspace's."""
-    decision, engagement = decisions.get_by_id(session, decision_id=_decision_id(action))
-    if engagement.team_id not in ("", team_of(context, body)):
-        raise InvalidInput("That decision belongs to another workspace.")
-    return decision
+def _own_decision(session: Session, action: dict[str, Any], context: BoltContext,
+                  body: dict[str, Any]) -> tuple[Decision, Engagement]:
+    """The button's decision, which must be one of the engagement of the channel the button was clicked in."""
+    scope = request_scope(session, context, body, direct_ok=False)
+    return ownership.owned(session, Decision, action.get("value"), scope=scope, what="decision")
 
 
 def _message_ts(body: dict[str, Any]) -> str | None:
@@ -47,14 +38,16 @@ def register(app: App, deps: Deps) -> None:
         def clicked(ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond, client: WebClient,
                       context: BoltContext) -> None:
             ack()
-            decision, changed = decide_by_id(deps, decision_id=_decision_id(action), team_id=team_of(context, body),
-                                             user_id=body["user"]["id"], verb=verb)
+            with transaction(deps.session_factory) as session:
+                decision, engagement = _own_decision(session, action, context, body)
+                decision, changed = decisions.decide(session, engagement=engagement, decision=decision,
+                                                     user_id=body["user"]["id"], verb=verb)
             if changed:
                 deps.background.submit(decision_work.refresh_card, deps, client, decision.id)
                 clicked_ts = _message_ts(body)
                 if clicked_ts and clicked_ts != decision.card_ts:  # clicked on the draft: its Accept goes too
-                    deps.background.submit(decision_work.show_draft, deps, client, decision.id,
-                                           (body.get("channel") or {}).get("id"), clicked_ts)
+                    deps.background.submit(decision_work.show_draft, deps, client, decision.id, channel_of(body),
+                                           clicked_ts)
             respond(text=decide_reply(decision, changed, verb), response_type="ephemeral", replace_original=False)
 
         clicked.__name__ = f"decision_{verb}_clicked"
@@ -71,7 +64,7 @@ def register(app: App, deps: Deps) -> None:
                     context: BoltContext) -> None:
             ack()
             with transaction(deps.session_factory) as session:
-                decision = _own_decision(session, action, context, body)
+                decision, _ = _own_decision(session, action, context, body)
                 require_thread(decision)
             extra = (_message_ts(body),) if in_place else ()
             deps.background.submit(decision_work.draft_in_thread, deps, client, decision.id, *extra)
@@ -88,7 +81,7 @@ def register(app: App, deps: Deps) -> None:
                      context: BoltContext) -> None:
         ack()
         with transaction(deps.session_factory) as session:
-            decision = _own_decision(session, action, context, body)
-            view = decision_blocks.edit_draft_modal(decision, channel_id=(body.get("channel") or {}).get("id", ""),
+            decision, _ = _own_decision(session, action, context, body)
+            view = decision_blocks.edit_draft_modal(decision, channel_id=channel_of(body) or "",
                                                     message_ts=_message_ts(body))
         client.views_open(trigger_id=body["trigger_id"], view=view)

@@ -6,23 +6,23 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
+from sqlmodel import Session
 
 from bot.db import transaction
 from bot.deps import Deps
-from bot.errors import InvalidInput
-from bot.models import Engagement
-from bot.services import engagements, retainer, timelog
+from bot.models import Engagement, TimeEntry
+from bot.services import engagements, ownership, retainer, timelog
 from bot.slack import ids, timelog_blocks
 from handlers.clock import user_today
-from handlers.context import team_of
+from handlers.context import channel_of, request_scope, team_of
 from handlers.errors import user_errors
 
 
-def _entry_id(action: dict[str, Any]) -> int:
-    value = str(action.get("value", ""))
-    if not value.isdigit():
-        raise InvalidInput("That button no longer points at a time entry.")
-    return int(value)
+def _own_entry(session: Session, action: dict[str, Any], context: BoltContext,
+               body: dict[str, Any]) -> tuple[TimeEntry, Engagement]:
+    """The button's time entry: one of the engagement of the channel it was clicked in (in a DM: this workspace's)."""
+    return ownership.owned(session, TimeEntry, action.get("value"), scope=request_scope(session, context, body),
+                           what="time entry")
 
 
 def register(app: App, deps: Deps) -> None:
@@ -30,10 +30,12 @@ def register(app: App, deps: Deps) -> None:
 
     @app.action(ids.ACTION_LOGTIME_UNDO)
     @user_errors()
-    def undo_clicked(ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond) -> None:
+    def undo_clicked(ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond,
+                     context: BoltContext) -> None:
         ack()
         with transaction(deps.session_factory) as session:
-            entry = timelog.delete_entry(session, entry_id=_entry_id(action), user_id=body["user"]["id"])
+            entry, _ = _own_entry(session, action, context, body)
+            entry = timelog.delete_entry(session, entry_id=entry.id, user_id=body["user"]["id"])  # type: ignore[arg-type]
             text = (f"Undone: {timelog_blocks.format_minutes(entry.minutes)} of {entry.category} on "
                     f"{entry.work_date.isoformat()} (kept in the export's audit trail).")
         respond(text=text, replace_original=True)
@@ -41,13 +43,12 @@ def register(app: App, deps: Deps) -> None:
     @app.action(ids.ACTION_LOGTIME_DELETE)
     @user_errors()
     def delete_clicked(ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond,
-                       client: WebClient) -> None:
+                       client: WebClient, context: BoltContext) -> None:
         ack()
         user_id = body["user"]["id"]
         with transaction(deps.session_factory) as session:
-            entry = timelog.delete_entry(session, entry_id=_entry_id(action), user_id=user_id)
-            engagement = session.get(Engagement, entry.engagement_id)
-            assert engagement is not None
+            entry, engagement = _own_entry(session, action, context, body)
+            timelog.delete_entry(session, entry_id=entry.id, user_id=user_id)  # type: ignore[arg-type]
             today = user_today(deps, client, user_id, engagement)
             entries = timelog.week_entries(session, engagement_id=engagement.id, today=today)  # type: ignore[arg-type]
             summary = retainer.month_summary(session, engagement=engagement, month=today, today=today)
@@ -62,10 +63,11 @@ def register(app: App, deps: Deps) -> None:
         ack()
         user_id = body["user"]["id"]
         with transaction(deps.session_factory) as session:
-            entry, engagement = timelog.get_entry(session, entry_id=_entry_id(action), user_id=user_id)
+            entry, engagement = _own_entry(session, action, context, body)
+            engagements.require_cto(engagement, user_id, to="change its time entries")
             mine = [e for e in engagements.list_engagements(session, team_id=team_of(context, body))
                     if engagements.is_cto(e, user_id)] or [engagement]
             view = timelog_blocks.logtime_modal(
                 engagements=mine, selected=engagement, today=user_today(deps, client, user_id, engagement),
-                channel_id=(body.get("channel") or {}).get("id"), entry=entry)
+                channel_id=channel_of(body), entry=entry)
         client.views_open(trigger_id=body["trigger_id"], view=view)

@@ -33,15 +33,6 @@ def decide_reply(decision: Decision, changed: bool, verb: str) -> str:
     return f"{verb.title()}ed {name}." if changed else f"{name} is already {decision.status}."
 
 
-def decide_by_id(deps: Deps, *, decision_id: int, team_id: str, user_id: str, verb: str) -> tuple[Decision, bool]:
-    """Accept or reject from a button: the decision's engagement must be this workspace's."""
-    with transaction(deps.session_factory) as session:
-        decision, engagement = decisions.get_by_id(session, decision_id=decision_id)
-        if engagement.team_id not in ("", team_id):
-            raise InvalidInput("That decision belongs to another workspace.")
-        return decisions.decide(session, engagement=engagement, decision=decision, user_id=user_id, verb=verb)
-
-
 def register(app: App, deps: Deps) -> None:
     """Register `/decision`."""
 

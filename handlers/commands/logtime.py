@@ -57,7 +57,7 @@ def register(app: App, deps: Deps) -> None:
                                channel_id=command["channel_id"] if engagement else None)
                 reply = {}
             elif sub == "undo":
-                entry = timelog.undo_last(session, user_id=user_id, engagement=engagement)
+                entry = timelog.undo_last(session, user_id=user_id, engagement=engagement, team_id=team_id)
                 owner = session.get(Engagement, entry.engagement_id)
                 reply = {"text": f"Removed {timelog_blocks.format_minutes(entry.minutes)} of {entry.category} on "
                                  f"{entry.work_date.isoformat()} from {owner.display_name}. "  # type: ignore[union-attr]

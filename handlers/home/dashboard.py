@@ -15,6 +15,7 @@ from bot.models import utcnow
 from bot.services import capture, engagements, retainer
 from bot.services.business_hours import business_hours_between
 from bot.slack.home_blocks import HomeCard, home_view
+from bot.slack.users import channel_members
 from handlers.context import team_of
 
 logger = logging.getLogger(__name__)
@@ -28,22 +29,6 @@ def register(app: App, deps: Deps) -> None:
         if event.get("tab") != "home":
             return
         deps.background.submit(publish_home, deps, client, team_id=team_of(context, body), user_id=event["user"])
-
-
-def channel_members(client: WebClient, channel_id: str) -> set[str]:
-    """Everyone in the channel (paginated); empty when Slack will not say."""
-    members: set[str] = set()
-    cursor = None
-    try:
-        for _ in range(50):
-            page = client.conversations_members(channel=channel_id, limit=1000, cursor=cursor)
-            members.update(page.get("members") or [])
-            cursor = (page.get("response_metadata") or {}).get("next_cursor")
-            if not cursor:
-                break
-    except Exception as exc:
-        logger.info("conversations.members for %s failed (%s)", channel_id, type(exc).__name__)
-    return members
 
 
 def publish_home(deps: Deps, client: WebClient, *, team_id: str, user_id: str) -> None:

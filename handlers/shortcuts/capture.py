@@ -9,10 +9,10 @@ from slack_sdk import WebClient
 
 from bot.db import transaction
 from bot.deps import Deps
-from bot.services import capture, engagements
+from bot.services import capture
 from bot.services.capture import SlackMessage
 from bot.slack import ids
-from handlers.context import team_of
+from handlers.context import channel_of, request_scope
 from handlers.errors import user_errors
 from handlers.events.capture import fill_in
 
@@ -24,15 +24,16 @@ def register(app: App, deps: Deps) -> None:
     @user_errors()
     def track_question(ack: Ack, shortcut: dict[str, Any], body: dict[str, Any], respond: Respond,
                        client: WebClient, context: BoltContext) -> None:
-        message, channel_id = shortcut.get("message") or {}, (shortcut.get("channel") or {}).get("id", "")
+        message, channel_id = shortcut.get("message") or {}, channel_of(body) or ""
         with transaction(deps.session_factory) as session:
-            engagement = engagements.require_engagement(session, team_id=team_of(context, body), channel_id=channel_id)
+            engagement = request_scope(session, context, body, direct_ok=False).channel_engagement
             question = capture.track_question(session, engagement=engagement, message=SlackMessage(
                 channel_id=channel_id, ts=str(message.get("ts")), user_id=str(message.get("user") or ""),
                 text=str(message.get("text") or ""), thread_ts=message.get("thread_ts")))
             reply = (f"Tracking this as a question from <@{question.asker_user_id}>; it shows in `/cto questions` "
                      f"until the CTO answers in its thread.")
-            pending = [(question.id, channel_id, question.message_ts, not question.text)] if not question.permalink else []
+            pending = ([(question.id, channel_id, question.message_ts, not question.text)]
+                       if not question.permalink else [])
         ack()  # after the commit: the record is durable before Slack's 200
         deps.background.submit(fill_in, deps, client, pending, [])
         respond(text=reply, response_type="ephemeral", replace_original=False)
@@ -41,9 +42,9 @@ def register(app: App, deps: Deps) -> None:
     @user_errors()
     def request_review(ack: Ack, shortcut: dict[str, Any], body: dict[str, Any], respond: Respond,
                        client: WebClient, context: BoltContext) -> None:
-        message, channel_id = shortcut.get("message") or {}, (shortcut.get("channel") or {}).get("id", "")
+        message, channel_id = shortcut.get("message") or {}, channel_of(body) or ""
         with transaction(deps.session_factory) as session:
-            engagement = engagements.require_engagement(session, team_id=team_of(context, body), channel_id=channel_id)
+            engagement = request_scope(session, context, body, direct_ok=False).channel_engagement
             review, new = capture.request_review(
                 session, engagement=engagement, text=str(message.get("text") or ""), channel_id=channel_id,
                 requester_id=str(message.get("user") or body["user"]["id"]), message_ts=str(message.get("ts")),

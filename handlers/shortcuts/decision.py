@@ -10,11 +10,11 @@ from slack_sdk import WebClient
 
 from bot.db import transaction
 from bot.deps import Deps
-from bot.services import decisions, engagements
+from bot.services import decisions
 from bot.services.decisions import DecisionFields
 from bot.slack import ids
 from handlers import decision_work
-from handlers.context import team_of
+from handlers.context import channel_of, request_scope
 from handlers.errors import user_errors
 
 TITLE_WORDS = 16
@@ -36,10 +36,10 @@ def register(app: App, deps: Deps) -> None:
     @user_errors()
     def record_from_thread(ack: Ack, shortcut: dict[str, Any], body: dict[str, Any], respond: Respond,
                            client: WebClient, context: BoltContext) -> None:
-        message, channel_id = shortcut.get("message") or {}, (shortcut.get("channel") or {}).get("id", "")
+        message, channel_id = shortcut.get("message") or {}, channel_of(body) or ""
         text = str(message.get("text") or "")
         with transaction(deps.session_factory) as session:
-            engagement = engagements.require_engagement(session, team_id=team_of(context, body), channel_id=channel_id)
+            engagement = request_scope(session, context, body, direct_ok=False).channel_engagement
             decision = decisions.record_decision(
                 session, engagement=engagement, title=title_from(text), user_id=body["user"]["id"],
                 fields=DecisionFields(context=text), channel_id=channel_id,

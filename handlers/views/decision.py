@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -11,11 +10,12 @@ from slack_sdk import WebClient
 from bot.db import transaction
 from bot.deps import Deps
 from bot.errors import InvalidInput
-from bot.services import decisions, engagements
+from bot.models import Decision
+from bot.services import decisions, ownership
 from bot.services.decisions import DecisionFields
 from bot.slack import decision_blocks, ids
 from handlers import decision_work
-from handlers.context import team_of
+from handlers.context import form_scope, metadata
 from handlers.errors import user_errors
 
 
@@ -42,7 +42,7 @@ def register(app: App, deps: Deps) -> None:
     @user_errors(view_fields=decision_blocks.FIELD_BLOCKS)
     def decision_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient,
                            context: BoltContext) -> None:
-        meta = json.loads(view.get("private_metadata") or "{}")
+        meta, user_id = metadata(view), body["user"]["id"]
         values = view["state"]["values"]
         title = str(_value(values, ids.BLOCK_DECISION_TITLE, ids.ACTION_DECISION_TITLE).get("value") or "")
         if not title.strip():
@@ -50,11 +50,10 @@ def register(app: App, deps: Deps) -> None:
         deciders = list(_value(values, ids.BLOCK_DECISION_DECIDERS, ids.ACTION_DECISION_DECIDERS)
                         .get("selected_users") or [])
         with transaction(deps.session_factory) as session:
-            engagement = engagements.require_engagement(session, team_id=team_of(context, body),
-                                                        channel_id=meta.get("channel_id", ""))
-            decision = decisions.record_decision(session, engagement=engagement, title=title,
-                                                 user_id=body["user"]["id"], fields=parse_fields(values),
-                                                 deciders=deciders, channel_id=meta.get("channel_id"))
+            scope = form_scope(session, context, body, client, channel_id=meta.get("channel_id"), user_id=user_id)
+            decision = decisions.record_decision(session, engagement=scope.channel_engagement, title=title,
+                                                 user_id=user_id, fields=parse_fields(values), deciders=deciders,
+                                                 channel_id=meta["channel_id"])
             decision_id = decision.id
         ack()
         deps.background.submit(decision_work.post_card, deps, client, decision_id)
@@ -63,14 +62,11 @@ def register(app: App, deps: Deps) -> None:
     @user_errors(view_fields=decision_blocks.FIELD_BLOCKS)
     def draft_edited(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient,
                      context: BoltContext) -> None:
-        meta = json.loads(view.get("private_metadata") or "{}")
-        if not str(meta.get("decision_id", "")).isdigit():
-            raise InvalidInput("This form no longer points at a decision.")
-        user_id = body["user"]["id"]
+        meta, user_id = metadata(view), body["user"]["id"]
         with transaction(deps.session_factory) as session:
-            decision, engagement = decisions.get_by_id(session, decision_id=int(meta["decision_id"]))
-            if engagement.team_id not in ("", team_of(context, body)):
-                raise InvalidInput("That decision belongs to another workspace.")
+            scope = form_scope(session, context, body, client, channel_id=meta.get("channel_id"), user_id=user_id)
+            decision, engagement = ownership.owned(session, Decision, meta.get("decision_id"), scope=scope,
+                                                   what="decision")
             decisions.save_draft(session, engagement=engagement, decision=decision, fields=parse_fields(
                 view["state"]["values"]), method=None, user_id=user_id)
             decision_id = decision.id

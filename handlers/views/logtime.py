@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import date
 from typing import Any
@@ -13,12 +12,13 @@ from slack_sdk import WebClient
 from bot.db import transaction
 from bot.deps import Deps
 from bot.errors import InvalidInput
-from bot.models import Engagement
-from bot.services import engagements, retainer, timelog
+from bot.models import Engagement, TimeEntry
+from bot.services import engagements, ownership, retainer, timelog
 from bot.services.logtime_parser import LogtimeRequest, parse_duration, resolve_or_refuse
+from bot.services.ownership import Scope
 from bot.slack import ids, timelog_blocks
 from handlers.clock import user_today
-from handlers.context import team_of
+from handlers.context import metadata, team_of
 from handlers.errors import user_errors
 
 logger = logging.getLogger(__name__)
@@ -34,7 +34,8 @@ def parse_logtime_values(values: dict[str, dict[str, dict[str, Any]]]) -> tuple[
     if not str(selected.get("value", "")).isdigit():
         raise InvalidInput("Pick the client.", field="engagement")
     try:
-        work_date = date.fromisoformat(field(ids.BLOCK_LOGTIME_DATE, ids.ACTION_LOGTIME_DATE).get("selected_date") or "")
+        work_date = date.fromisoformat(
+            field(ids.BLOCK_LOGTIME_DATE, ids.ACTION_LOGTIME_DATE).get("selected_date") or "")
     except ValueError:
         raise InvalidInput("Pick the date you worked.", field="date") from None
     minutes = parse_duration(field(ids.BLOCK_LOGTIME_DURATION, ids.ACTION_LOGTIME_DURATION).get("value") or "")
@@ -54,17 +55,21 @@ def register(app: App, deps: Deps) -> None:
     @user_errors(view_fields=timelog_blocks.LOGTIME_FIELD_BLOCKS)
     def logtime_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient,
                           context: BoltContext) -> None:
-        meta = json.loads(view.get("private_metadata") or "{}")
-        user_id = body["user"]["id"]
+        meta, user_id = metadata(view), body["user"]["id"]
         engagement_id, request = parse_logtime_values(view["state"]["values"])
         with transaction(deps.session_factory) as session:
-            engagement = session.get(Engagement, engagement_id)
-            if engagement is None or engagement.team_id not in ("", team_of(context, body)):
-                raise InvalidInput("That client no longer exists.", field="engagement")
+            here = ownership.scope_of(session, team_id=team_of(context, body), channel_id=meta.get("channel_id"))
+            engagement, _ = ownership.owned(session, Engagement, engagement_id, scope=Scope(here.team_id),
+                                            what="client", field="engagement")
             engagements.require_cto(engagement, user_id, to="log time")
             today = user_today(deps, client, user_id, engagement)
-            if meta.get("entry_id"):
-                entry = timelog.edit_entry(session, entry_id=int(meta["entry_id"]), user_id=user_id,
+            if meta.get("entry_id") is not None:
+                entry, owner = ownership.owned(session, TimeEntry, meta["entry_id"], scope=Scope(here.team_id),
+                                               what="time entry")
+                if owner.id != engagement.id:
+                    raise InvalidInput("A time entry stays with its client: delete it, then log it again for "
+                                       "the other client.", field="engagement")
+                entry = timelog.edit_entry(session, entry_id=entry.id, user_id=user_id,  # type: ignore[arg-type]
                                            request=request, today=today)
                 verb = "Updated:"
             else:
@@ -74,8 +79,10 @@ def register(app: App, deps: Deps) -> None:
             summary = retainer.month_summary(session, engagement=engagement, month=today, today=today)
             text, message_blocks = timelog_blocks.logged_message(entry, engagement=engagement, summary=summary,
                                                                  today=today, verb=verb)
+            # Confirmed in the channel it came from only when that is the client's; otherwise by DM.
+            confirm_in = meta.get("channel_id") if here.engagement is not None and here.holds(engagement) else None
         ack()
-        deps.background.submit(_confirm, client, meta.get("channel_id"), user_id, text, message_blocks)
+        deps.background.submit(_confirm, client, confirm_in, user_id, text, message_blocks)
         from handlers.commands.logtime import check_budget
 
         deps.background.submit(check_budget, deps, engagement_id)

@@ -57,7 +57,7 @@ def fill(slack_app) -> dict[str, Decision]:
     decisions = {team_id: decision_of(slack_app, team_id) for team_id in WORKSPACES}
     for team_id, decision in decisions.items():
         assert decision.number == 1 and decision.card_ts
-        for user, text in zip(("U2", "U3"), WORKSPACES[team_id]["thread"]):
+        for user, text in zip(("U2", "U3"), WORKSPACES[team_id]["thread"], strict=True):
             slack_app.fake.add_message("C1", text, user=user, thread_ts=decision.card_ts)
     return decisions
 
@@ -100,7 +100,7 @@ def test_a_button_naming_another_workspaces_decision_does_nothing(slack_app, fak
                                                           user_id="U3", message={"ts": acme.card_ts})
     assert response.status == 200
     [told] = slack_app.fake.wait_for_response()
-    assert "belongs to another workspace" in told["json"]["text"]
+    assert "That decision no longer exists among this channel's records" in told["json"]["text"]
     slack_app.settle()
     assert fake_llm.requests == [] and decision_of(slack_app, "T_ACME").draft_method is None
     assert not slack_app.fake.calls_to("views.open") and not slack_app.fake.calls_to("chat.postMessage")

@@ -30,6 +30,7 @@ def setup(slack_app, *, consent: bool, monkeypatch) -> Decision:
     monkeypatch.setattr(threads, "PAGE_SIZE", 2)  # small pages, so that reading the thread must follow cursors
     add_engagement(slack_app.session_factory, name="acme", channel="C1", ctos=("U1",), display_name="Acme",
                    start_date=date(2026, 9, 1), llm_consent=consent)
+    slack_app.fake.set_members("C1", ["U1", "U2", "U3"])
     slack_app.slack.command("/decision", "Store events durably", user_id="U2")
     slack_app.settle()
     with transaction(slack_app.session_factory) as session:

@@ -160,6 +160,7 @@ def test_supersede_links_both_ways_and_updates_the_old_card(slack_app, acme):
 
 
 def test_decision_alone_opens_the_modal_and_its_submission_records(slack_app, acme):
+    slack_app.fake.set_members("C1", ["U1", "U2"])
     slack_app.slack.command("/decision", "", user_id="U2", trigger_id="trig-1")
     [call] = slack_app.fake.wait_for("views.open")
     view = call.args["view"] if isinstance(call.args["view"], dict) else json.loads(call.args["view"])
