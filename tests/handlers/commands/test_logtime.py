@@ -14,6 +14,7 @@ from sqlmodel import select
 from bot.models import TimeEntry
 from bot.slack import ids
 from tests.helpers.factories import add_engagement
+from tests.helpers.hostile import FORMULAS, add_formula_records, csv_rows, formula_cells
 from tests.helpers.replies import reply_text
 
 
@@ -150,6 +151,18 @@ def test_export_sends_the_month_as_a_harvest_csv_by_dm(slack_app, acme):
     assert upload["filename"] == "acme-hours-2026-11.csv"
     [opened] = slack_app.fake.calls_to("conversations.open")
     assert opened.args["users"] == "U1"
+
+
+def test_export_writes_formulas_in_notes_as_text(slack_app, acme):
+    slack_app.fake.add_user("U1", real_name="=Ada Lovelace", tz="Europe/London")
+    add_formula_records(slack_app.session_factory, acme)
+    reply_text(logtime(slack_app, "export 2026-11"))
+    slack_app.settle()
+    [upload] = slack_app.fake.uploads
+    rows = csv_rows(upload["data"].decode())
+    assert [row[4] for row in rows[1:]] == ["'" + text for text in FORMULAS]
+    assert {row[6] for row in rows[1:]} == {"'=Ada"} and {row[5] for row in rows[1:]} == {"0.5"}
+    assert formula_cells(rows) == []
 
 
 def test_export_of_a_bad_month_is_refused(slack_app, acme):
