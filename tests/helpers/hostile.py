@@ -45,9 +45,10 @@ def render(text: str) -> str:
 
 
 def unsafe_html(html: str) -> list[str]:
-    """Images, scripts, any raw tag with an event handler, and links whose scheme is not http(s)."""
+    """Images, scripts, any raw tag with an event handler, and links with a scheme other than http(s)."""
     found = re.findall(r"<img\b[^>]*>|<script\b|<[a-z]+\b[^>]*\son\w+=", html, flags=re.I)
-    found += [href for href in re.findall(r'<a\s[^>]*href="([^"]*)"', html) if not re.match(r"https?://", href)]
+    found += [href for href in re.findall(r'<a\s[^>]*href="([^"]*)"', html)  # relative links are ctobot's files
+              if re.match(r"[a-z][a-z0-9+.-]*:", href, flags=re.I) and not re.match(r"https?://", href)]
     return found
 
 

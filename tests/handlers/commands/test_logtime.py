@@ -219,8 +219,8 @@ def modal(engagement_id: int, *, duration: str = "1h30m", category: str = "archi
           note: str = "event bus", view_id: str = "VLOG1", entry_id: int | None = None) -> dict:
     day = day or (date.today() - timedelta(days=1)).isoformat()
     values = {
-        ids.BLOCK_LOGTIME_ENGAGEMENT: {ids.ACTION_LOGTIME_ENGAGEMENT: {"type": "static_select",
-                                                                       "selected_option": {"value": str(engagement_id)}}},
+        ids.BLOCK_LOGTIME_ENGAGEMENT: {ids.ACTION_LOGTIME_ENGAGEMENT: {
+            "type": "static_select", "selected_option": {"value": str(engagement_id)}}},
         ids.BLOCK_LOGTIME_DATE: {ids.ACTION_LOGTIME_DATE: {"type": "datepicker", "selected_date": day}},
         ids.BLOCK_LOGTIME_DURATION: {ids.ACTION_LOGTIME_DURATION: {"type": "plain_text_input", "value": duration}},
         ids.BLOCK_LOGTIME_CATEGORY: {ids.ACTION_LOGTIME_CATEGORY: {"type": "static_select",
