@@ -502,7 +502,7 @@ def _export_handover(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _export_adr(settings: Settings, args: argparse.Namespace) -> int:
-    """MADR files and an index into --out; files of an earlier run whose decision was renamed are removed."""
+    """MADR files and an index into --out; only files its manifest lists for this client are replaced or removed."""
     from pathlib import Path
 
     from bot.db import make_session_factory, transaction
@@ -518,13 +518,12 @@ def _export_adr(settings: Settings, args: argparse.Namespace) -> int:
     with _database(settings) as engine, transaction(make_session_factory(engine)) as session:
         engagement = engagements.get_by_name(session, name=args.client, team_id=args.team)
         files = adr.adr_files(session, engagement=engagement)
+        owner = adr.owner(engagement)
     out.mkdir(parents=True, exist_ok=True)
-    for stale in out.iterdir():
-        if adr.FILE_PATTERN.match(stale.name) and stale.name not in files and stale.is_file():
-            stale.unlink()
-    for name, text in files.items():
-        (out / name).write_text(text, encoding="utf-8", newline="\n")
-    print(f"wrote {len(files) - 1} ADRs and {adr.INDEX_NAME} to {out}", file=sys.stderr)
+    result = adr.write_folder(out, files, owner=owner)
+    removed = f"; removed {', '.join(result.removed)}" if result.removed else ""
+    print(f"wrote {len(files) - 1} ADRs and {adr.INDEX_NAME} to {out} (listed in {adr.MANIFEST_NAME}){removed}",
+          file=sys.stderr)
     return 0
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
+from decimal import Decimal
+from numbers import Number
 from typing import Any
 
 from sqlmodel import Session, select
@@ -20,6 +22,38 @@ from bot.services.timelog import entries_between
 
 HARVEST_COLUMNS = ("Date", "Client", "Project", "Task", "Notes", "Hours", "First name", "Last name")
 HARVEST_PROJECT = "Fractional CTO retainer"
+
+
+# OWASP's CSV injection advice: a cell a spreadsheet would read as a formula or a command starts with one of
+# these (tab and CR included); such a cell gets a leading single quote, so it is shown as the text it is.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(value: Any) -> Any:
+    """A CSV cell that no spreadsheet runs as a formula.
+
+    Text that starts with `=`, `+`, `-`, `@`, tab or CR, also after leading spaces or line breaks (spreadsheets
+    trim those before reading a formula), is prefixed with `'`. ctobot's own numbers are passed as numbers
+    (int, Decimal) and written as they are, so a negative number of ctobot's (an amendment's delta) stays a
+    number; a person's text `-2` does not.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, Number) and not isinstance(value, bool):
+        return value
+    text = str(value)
+    if text.startswith(FORMULA_STARTS) or text.lstrip().startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """The one CSV writer of ctobot: a header and rows, every cell through `formula_safe`."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([formula_safe(cell) for cell in header])
+    writer.writerows([formula_safe(cell) for cell in row] for row in rows)
+    return out.getvalue()
 
 
 def parse_month(text: str) -> date:
@@ -39,16 +73,14 @@ def month_entries(session: Session, *, engagement: Engagement, month: date, incl
 
 def hours_csv(entries: list[TimeEntry], *, engagement: Engagement, names: Mapping[str, tuple[str, str]]) -> str:
     """Harvest's time import: Date,Client,Project,Task,Notes,Hours,First name,Last name (live entries only)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(HARVEST_COLUMNS)
     live = [entry for entry in entries if entry.deleted_at is None]
+    rows = []
     # Rounded as a column, so that the Hours column sums exactly to the month's total.
     for entry, hours in zip(live, formatting.hours_column([e.minutes for e in live]), strict=True):
         first, last = names.get(entry.user_id, (entry.user_id, ""))
-        writer.writerow([entry.work_date.isoformat(), engagement.display_name, HARVEST_PROJECT, entry.category,
-                         redact(entry.note), hours, first, last])
-    return out.getvalue()
+        rows.append([entry.work_date.isoformat(), engagement.display_name, HARVEST_PROJECT, entry.category,
+                     redact(entry.note), Decimal(hours), first, last])
+    return csv_text(HARVEST_COLUMNS, rows)
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -109,13 +141,11 @@ def reviews_records(session: Session, *, engagement: Engagement) -> list[dict[st
 
 
 def records_csv(records: list[dict[str, Any]], fields: tuple[str, ...]) -> str:
-    """Records as CSV with a header of `fields`."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(fields))
-    writer.writeheader()
+    """Records as CSV with a header of `fields` (a key outside `fields` is an error, as with DictWriter)."""
     for record in records:
-        writer.writerow({key: "" if value is None else value for key, value in record.items()})
-    return out.getvalue()
+        if extra := set(record) - set(fields):
+            raise ValueError(f"fields not in the CSV header: {sorted(extra)}")
+    return csv_text(fields, ([record.get(name) for name in fields] for record in records))
 
 
 def records_json(records: list[dict[str, Any]]) -> str:

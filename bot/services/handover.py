@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from bot import markdown
 from bot.models import Decision, Engagement, TimeEntry
 from bot.redact import redact
 from bot.services import artifacts, capture, engagements, retainer, risks
@@ -16,8 +17,17 @@ from bot.services.logtime_parser import format_minutes
 
 
 def _cell(text: str | None) -> str:
-    """Text safe inside a Markdown table cell."""
-    return redact(text or "").replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").strip() or "—"
+    """What someone wrote, on one line and escaped: literal in a paragraph, a list item or a table cell."""
+    return markdown.inline(redact(text or "")) or "—"
+
+
+def _link(url: str | None) -> str:
+    """A link when it is http(s), escaped text otherwise."""
+    return markdown.link(redact(url or "")) if url else "—"
+
+
+def _ids(ids: list[str]) -> str:
+    return ", ".join(_cell(i) for i in ids) or "—"
 
 
 def _hours(minutes: int) -> str:
@@ -60,15 +70,16 @@ def handover_markdown(session: Session, *, engagement: Engagement, now: datetime
     accepted = sum(1 for d in decisions if d.status == "accepted")
     open_risks = [r for r in register if r.status != "closed"]
     overdue = [s for s in states if s.state == "overdue"]
-    lines = [f"# {e.display_name} — handover pack", "", f"Prepared {today:%Y-%m-%d} by ctobot.", "",
+    name = _cell(e.display_name)
+    lines = [f"# {name} — handover pack", "", f"Prepared {today:%Y-%m-%d} by ctobot.", "",
              "## The engagement", "",
-             f"{e.display_name} has retained a fractional CTO on the {e.tier} tier since {e.start_date:%d %B %Y}"
+             f"{name} has retained a fractional CTO on the {e.tier} tier since {e.start_date:%d %B %Y}"
              + (f" (until {e.end_date:%d %B %Y})" if e.end_date else "")
              + f", now in month {status.month_number}: {e.hours_min}–{e.hours_max} hours a month and a first "
              f"response within {e.response_target_hours:g} business hours ({e.business_days.replace(',', ', ')}, "
              f"{e.business_start:%H:%M}–{e.business_end:%H:%M} {e.timezone}). "
-             f"CTO: {', '.join(e.cto_user_ids) or '—'}; founders: {', '.join(e.founder_user_ids) or '—'}. "
-             f"Channels: {', '.join(status.channels) or '—'} (digest in {status.primary_channel or '—'}, "
+             f"CTO: {_ids(e.cto_user_ids)}; founders: {_ids(e.founder_user_ids)}. "
+             f"Channels: {_ids(status.channels)} (digest in {_cell(status.primary_channel)}, "
              f"{e.digest_weekday} {e.digest_time:%H:%M}). So far {_hours(total)} h logged over {len(months)} "
              f"month(s), {len(decisions)} decision(s) recorded ({accepted} accepted), {len(register)} risk(s) "
              f"registered ({len(open_risks)} open).", "",
@@ -79,7 +90,7 @@ def handover_markdown(session: Session, *, engagement: Engagement, now: datetime
             minutes = sum(by_category.values())
             hours = minutes / 60
             verdict = ("over" if hours > e.hours_max else "under" if hours < e.hours_min else "within")
-            split = ", ".join(f"{name} {format_minutes(m)}" for name, m in
+            split = ", ".join(f"{_cell(category)} {format_minutes(m)}" for category, m in
                               sorted(by_category.items(), key=lambda item: (-item[1], item[0])))
             lines.append(f"| {month:%Y-%m} | {_hours(minutes)} | {e.hours_min}–{e.hours_max} ({verdict}) | {split} |")
     else:
@@ -88,7 +99,7 @@ def handover_markdown(session: Session, *, engagement: Engagement, now: datetime
     if decisions:
         lines += ["| ADR | Title | Status | Decided | Link |", "|---|---|---|---|---|"]
         lines += [f"| ADR-{d.number:04d} | {_cell(d.title)} | {d.status} | {_day(d.decided_at)} | "
-                  f"{_cell(d.permalink)} |" for d in decisions]
+                  f"{_link(d.permalink)} |" for d in decisions]
     else:
         lines.append("No decisions recorded.")
     lines += ["", "## Risk register", ""]
@@ -102,13 +113,13 @@ def handover_markdown(session: Session, *, engagement: Engagement, now: datetime
     lines += ["", "## Artifacts", "", "| Artifact | Due | Status | Link or note |", "|---|---|---|---|"]
     for s in states:
         a = s.artifact
-        note = a.link or (f"skipped: {a.skip_reason}" if a.skipped_at else None)
-        lines.append(f"| {a.kind} | {_day(a.due_date)} | {s.state} | {_cell(note)} |")
+        note = _link(a.link) if a.link else _cell(f"skipped: {a.skip_reason}" if a.skipped_at else None)
+        lines.append(f"| {a.kind} | {_day(a.due_date)} | {s.state} | {note} |")
     lines += ["", "## Still open", ""]
-    open_lines = [f"- Question asked {_day(q.asked_at)} by {q.asker_user_id}, waiting "
+    open_lines = [f"- Question asked {_day(q.asked_at)} by {_cell(q.asker_user_id)}, waiting "
                   f"{business_hours_between(e, q.asked_at, now):.1f} business h: {_cell(q.text)}"
-                  + (f" ({q.permalink})" if q.permalink else "") for q in questions]
-    open_lines += [f"- Review requested {_day(r.requested_at)} ({r.status}): {r.url}" for r in reviews]
+                  + (f" ({_link(q.permalink)})" if q.permalink else "") for q in questions]
+    open_lines += [f"- Review requested {_day(r.requested_at)} ({r.status}): {_link(r.url)}" for r in reviews]
     open_lines += [f"- Artifact `{s.kind}` overdue since {_day(s.artifact.due_date)}" for s in overdue]
     open_lines += [f"- Risk {r.number} ({r.severity}, {r.status}): {_cell(r.title)}" for r in open_risks]
     lines += open_lines or ["Nothing is open."]

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import pytest
+
 from bot.db import transaction
 from bot.services import timelog
 from bot.services.logtime_parser import LogtimeRequest
 from tests.cli.test_cli import ctobot
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET
 from tests.helpers.factories import add_engagement
+from tests.helpers.hostile import FORMULAS, add_formula_records, csv_rows, formula_cells
 
 
 def seed(session_factory) -> None:
@@ -125,3 +128,21 @@ def test_risks_export(tmp_path, database_url, session_factory):
     assert result.returncode == 0, result.stderr
     [risk] = json.loads(result.stdout)
     assert (risk["number"], risk["title"], risk["severity"], risk["status"]) == (1, "No backups tested", "high", "open")
+
+
+@pytest.mark.parametrize(("kind", "columns"), [
+    ("hours", ("Notes",)), ("questions", ("text",)), ("reviews", ("note",)),
+    ("risks", ("title", "mitigation", "owner")), ("decisions", ("title",)),
+])
+def test_every_csv_export_writes_formulas_as_text(tmp_path, database_url, session_factory, kind, columns):
+    acme = add_engagement(session_factory, name="acme", channel="C1", ctos=("U1",), display_name="@Acme")
+    add_formula_records(session_factory, acme)
+    out = tmp_path / f"{kind}.csv"
+    result = ctobot("export", kind, "--client", "acme", "--month", "2026-11", "--format", "csv", "--out", str(out),
+                    cwd=tmp_path, DATABASE_URL=database_url)
+    assert result.returncode == 0, result.stderr
+    rows = csv_rows(out.read_bytes().decode("utf-8"))
+    for name in columns:
+        index = rows[0].index(name)
+        assert [row[index] for row in rows[1:]] == ["'" + text for text in FORMULAS], name
+    assert formula_cells(rows) == []

@@ -91,7 +91,7 @@ MySQL is not run by anyone.
 
 ## Decision Outcome
 
-Postgres | we run it.
+Postgres \\| we run it.
 
 ### Consequences
 
@@ -119,8 +119,8 @@ def test_adr_export_writes_madr_files_and_an_index_byte_for_byte(tmp_path, datab
     out = tmp_path / "adr"
     result = ctobot("export", "adr", "--client", "acme", "--out", str(out), cwd=tmp_path, DATABASE_URL=database_url)
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["0001-use-mysql-for-events.md", "0002-use-postgres-for-events.md",
-                                                    "README.md"]
+    assert sorted(p.name for p in out.iterdir()) == [".ctobot-adr.json", "0001-use-mysql-for-events.md",
+                                                    "0002-use-postgres-for-events.md", "README.md"]
     assert (out / "0001-use-mysql-for-events.md").read_bytes() == FIRST.encode()
     assert (out / "0002-use-postgres-for-events.md").read_bytes() == SECOND.encode()
     assert (out / "README.md").read_bytes() == INDEX.encode()
@@ -142,7 +142,47 @@ def test_re_exporting_rewrites_the_same_bytes_and_drops_a_renamed_file(tmp_path,
         session.add(d)
     assert ctobot("export", "adr", "--client", "acme", "--out", str(out), cwd=tmp_path, **env).returncode == 0
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["0001-use-mysql-for-events.md", "0002-use-postgres-16-for-events.md", "README.md", "notes.txt"]
+    assert names == [".ctobot-adr.json", "0001-use-mysql-for-events.md", "0002-use-postgres-16-for-events.md",
+                     "README.md", "notes.txt"]
+
+
+def test_adr_export_keeps_a_hand_written_adr_and_another_clients_export(tmp_path, database_url, session_factory):
+    seed(session_factory)
+    globex = add_engagement(session_factory, name="globex", channel="C2", ctos=("U1",), display_name="Globex")
+    with transaction(session_factory) as session:
+        decisions.record_decision(session, engagement=globex, title="Use Kafka", user_id="U1", channel_id="C2")
+    env = {"DATABASE_URL": database_url}
+    hand_written = tmp_path / "globex-adr" / "0001-record-architecture-decisions.md"
+    hand_written.parent.mkdir()
+    hand_written.write_bytes(b"# 1. Record architecture decisions\n\nDate: 2026-09-01\n")
+    assert ctobot("export", "adr", "--client", "globex", "--out", str(hand_written.parent), cwd=tmp_path,
+                  **env).returncode == 0
+    before = {p.name: p.read_bytes() for p in hand_written.parent.iterdir()}
+    assert set(before) == {".ctobot-adr.json", "0001-record-architecture-decisions.md", "0001-use-kafka.md",
+                           "README.md"}
+    refused = ctobot("export", "adr", "--client", "acme", "--out", str(hand_written.parent), cwd=tmp_path, **env)
+    assert refused.returncode == 2 and "README.md (written by the export of globex)" in refused.stderr
+    assert {p.name: p.read_bytes() for p in hand_written.parent.iterdir()} == before  # nothing deleted or replaced
+
+    out = tmp_path / "adr"
+    out.mkdir()
+    (out / "0001-record-architecture-decisions.md").write_bytes(hand_written.read_bytes())
+    (out / "0003-globex-uses-kafka.md").write_bytes(b"Another client's ADR, copied here.\n")
+    theirs = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert ctobot("export", "adr", "--client", "acme", "--out", str(out), cwd=tmp_path, **env).returncode == 0
+    with transaction(session_factory) as session:
+        d = session.exec(select(Decision).where(Decision.number == 2, Decision.channel_id == "C1")).one()
+        d.title = "Use Postgres 16 for events"
+        session.add(d)
+    again = ctobot("export", "adr", "--client", "acme", "--out", str(out), cwd=tmp_path, **env)
+    assert again.returncode == 0 and "removed 0002-use-postgres-for-events.md" in again.stderr
+    after = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert {name: after[name] for name in theirs} == theirs
+    assert sorted(set(after) - set(theirs)) == [".ctobot-adr.json", "0001-use-mysql-for-events.md",
+                                                "0002-use-postgres-16-for-events.md", "README.md"]
+    manifest = json.loads(after[".ctobot-adr.json"])
+    assert manifest["exports"] == [{"engagement": "acme", "team": "T_TEST", "files": [
+        "0001-use-mysql-for-events.md", "0002-use-postgres-16-for-events.md", "README.md"]}]
 
 
 def test_adr_export_refusals(tmp_path, database_url, session_factory):

@@ -19,6 +19,7 @@ from bot.services.logtime_parser import LogtimeRequest
 from bot.slack.statement_blocks import statement_message
 from tests.conftest import make_settings
 from tests.helpers.factories import add_engagement
+from tests.helpers.hostile import FORMULAS, add_formula_records, csv_rows, formula_cells
 
 LONDON = ZoneInfo("Europe/London")
 FIRST_BUSINESS_DAY = datetime(2026, 11, 2, 9, 0, tzinfo=LONDON)  # Sunday the 1st is not one
@@ -79,6 +80,19 @@ def test_the_statement_posts_last_months_figures_and_the_csv_once(deps, acme, fa
     again = post_due(deps, engagement_id=acme.id, claimed_by="other", now=FIRST_BUSINESS_DAY + timedelta(hours=30),
                      kinds=("statement",))
     assert again == [] and len(statements(fake_slack)) == 1
+
+
+def test_the_statements_csv_writes_formulas_in_notes_as_text(deps, session_factory, fake_slack):
+    globex = add_engagement(session_factory, name="globex", channel="C1", ctos=("U1",), display_name="+Globex")
+    add_formula_records(session_factory, globex, month=date(2026, 10, 1))
+    [result] = post_due(deps, engagement_id=globex.id, claimed_by="clock", now=FIRST_BUSINESS_DAY,
+                        kinds=("statement",))
+    assert result.posted
+    [upload] = [u for u in fake_slack.uploads if u["completed"]]
+    rows = csv_rows(upload["data"].decode())
+    assert [row[4] for row in rows[1:]] == ["'" + text for text in FORMULAS]
+    assert {row[1] for row in rows[1:]} == {"'+Globex"} and {row[5] for row in rows[1:]} == {"0.5"}
+    assert formula_cells(rows) == []
 
 
 def test_a_csv_upload_failure_leaves_the_statement_posted(deps, acme, fake_slack):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -12,6 +13,7 @@ from bot.db import transaction
 from bot.services import exports, timelog
 from bot.services.logtime_parser import LogtimeRequest, parse_logtime
 from tests.helpers.factories import add_engagement
+from tests.helpers.hostile import FORMULAS, add_formula_records, csv_rows, formula_cells
 
 NOVEMBER = date(2026, 11, 1)
 LATER = date(2026, 12, 31)
@@ -145,3 +147,63 @@ def test_parse_month_refuses_anything_else(text):
     with pytest.raises(ValueError) as refused:
         exports.parse_month(text)
     assert "YYYY-MM" in str(refused.value)
+
+
+# --- formula injection: every CSV cell a spreadsheet would run is written as text ----------------------
+
+
+def formula_engagement(session_factory):
+    acme = add_engagement(session_factory, display_name="=cmd|' /C calc'!A0")
+    add_formula_records(session_factory, acme)
+    return acme
+
+
+def column(rows: list[list[str]], name: str) -> list[str]:
+    index = rows[0].index(name)
+    return [row[index] for row in rows[1:]]
+
+
+def test_the_harvest_csv_quotes_formulas_and_keeps_hours_numbers(session_factory):
+    acme = formula_engagement(session_factory)
+    rows = csv_rows(exports.hours_csv(entries(session_factory, acme, include_deleted=False), engagement=acme,
+                                      names={"U1": ("@Ada", "-Lovelace")}))
+    assert column(rows, "Notes") == ["'" + text for text in FORMULAS]
+    assert set(column(rows, "Client")) == {"'=cmd|' /C calc'!A0"}
+    assert set(column(rows, "First name")) == {"'@Ada"} and set(column(rows, "Last name")) == {"'-Lovelace"}
+    assert set(column(rows, "Hours")) == {"0.5"} and rows[0] == list(exports.HARVEST_COLUMNS)
+    assert formula_cells(rows) == []
+
+
+@pytest.mark.parametrize(("build", "fields", "columns"), [
+    (exports.questions_records, exports.QUESTION_FIELDS, ("text",)),
+    (exports.reviews_records, exports.REVIEW_FIELDS, ("note",)),
+    (exports.risks_records, exports.RISK_FIELDS, ("title", "mitigation", "owner")),
+])
+def test_record_csvs_quote_formulas(session_factory, build, fields, columns):
+    acme = formula_engagement(session_factory)
+    with transaction(session_factory) as session:
+        rows = csv_rows(exports.records_csv(build(session, engagement=acme), fields))
+    for name in columns:
+        assert column(rows, name) == ["'" + text for text in FORMULAS], name
+    assert formula_cells(rows) == []
+
+
+def test_the_decisions_csv_quotes_formulas(session_factory):
+    acme = formula_engagement(session_factory)
+    with transaction(session_factory) as session:
+        rows = csv_rows(exports.decisions_csv(exports.decisions_records(session, engagement=acme)))
+    assert column(rows, "title") == ["'" + text for text in FORMULAS]
+    assert column(rows, "number") == [str(n) for n in range(1, len(FORMULAS) + 1)]
+    assert formula_cells(rows) == []
+
+
+def test_ctobots_own_numbers_stay_numbers_even_when_negative():
+    """An amendment's delta is ctobot's number, passed as a number: written as is; a person's `-2` is text."""
+    rows = csv_rows(exports.csv_text(["Delta", "Minutes", "Note"], [[Decimal("-1.5"), -90, "-2"],
+                                                                   [Decimal("2"), 120, "2"]]))
+    assert rows == [["Delta", "Minutes", "Note"], ["-1.5", "-90", "'-2"], ["2", "120", "2"]]
+
+
+@pytest.mark.parametrize("text", ["Use Postgres", "2026-11-02", "a=b", "x-y", "me@example.com", "", "'=1"])
+def test_ordinary_text_is_written_unchanged(text):
+    assert exports.formula_safe(text) == text

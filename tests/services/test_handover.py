@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
+
+from markdown_it.common.utils import escapeHtml
 
 from bot.db import transaction
 from bot.models import Decision, Engagement
@@ -10,6 +13,7 @@ from bot.services import artifacts, capture, handover, risks, timelog
 from bot.services.capture import SlackMessage
 from bot.services.logtime_parser import LogtimeRequest
 from tests.helpers.factories import add_engagement
+from tests.helpers.hostile import JAVASCRIPT_URL, MARKDOWN, render, unescaped_markup, unsafe_html
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 20)
@@ -22,7 +26,8 @@ def seed(session_factory) -> Engagement:
     with transaction(session_factory) as session:
         for engagement, day, minutes, category in [
                 (acme, date(2026, 9, 14), 600, "architecture"), (acme, date(2026, 9, 15), 90, "review"),
-                (acme, date(2026, 10, 6), 690, "build"), (acme, date(2026, 10, 7), 690, "build"), (acme, date(2026, 11, 3), 120, "hiring"),
+                (acme, date(2026, 10, 6), 690, "build"), (acme, date(2026, 10, 7), 690, "build"),
+                (acme, date(2026, 11, 3), 120, "hiring"),
                 (other, date(2026, 10, 6), 300, "audit")]:
             timelog.log_time(session, engagement=engagement, user_id="U1", today=TODAY,
                              request=LogtimeRequest(minutes=minutes, category=category, work_date=day, note=""))
@@ -61,16 +66,16 @@ def test_the_pack_has_every_section_with_the_engagements_figures(session_factory
     assert "| 2026-09 | 11.5 | 20–25 (under) | architecture 10h, review 1h 30m |" in text
     assert "| 2026-10 | 23 | 20–25 (within) | build 23h |" in text
     assert "| 2026-11 | 2 | 20–25 (under) | hiring 2h |" in text
-    assert "| ADR-0001 | Use Postgres \\| not Mongo | accepted | 2026-10-02 | https://x.slack.com/p1 |" in text
+    assert "| ADR-0001 | Use Postgres \\| not Mongo | accepted | 2026-10-02 | <https://x.slack.com/p1> |" in text
     assert "| ADR-0002 | Adopt Kafka | proposed | — | — |" in text
     assert "| 1 | Single DBA | high | open |" in text and "| 2 | No backups | medium | closed |" in text
-    assert "| technical-audit | 2026-09-30 | delivered | https://docs.example.com/audit |" in text
+    assert "| technical-audit | 2026-09-30 | delivered | <https://docs.example.com/audit> |" in text
     assert "| adrs | 2026-10-31 | delivered | — |" in text  # met by the accepted decision
     assert "| immediate-risks | 2026-09-30 | overdue | — |" in text
     still_open = text.split("## Still open\n", 1)[1]
     assert "- Question asked 2026-11-18 by U9, waiting 20.0 business h: Should we shard the orders table?" \
         in still_open
-    assert "- Review requested 2026-11-19 (requested): https://github.com/acme/api/pull/7" in still_open
+    assert "- Review requested 2026-11-19 (requested): <https://github.com/acme/api/pull/7>" in still_open
     assert "- Artifact `immediate-risks` overdue since 2026-09-30" in still_open
     assert "- Risk 1 (high, open): Single DBA" in still_open and "No backups" not in still_open
     assert "Globex" not in text and "audit 5h" not in text
@@ -81,3 +86,27 @@ def test_a_new_engagement_says_so_plainly(session_factory):
     text = pack(session_factory, fresh)
     assert "No time logged." in text and "No decisions recorded." in text and "No risks registered." in text
     assert text.rstrip().endswith("Nothing is open.")
+
+
+def test_what_people_wrote_renders_as_text_and_only_http_links_are_links(session_factory):
+    hostile = " ".join(MARKDOWN)
+    acme = add_engagement(session_factory, name="acme", channel="C1", ctos=("U1",), display_name="Acme <b>")
+    with transaction(session_factory) as session:
+        session.add(Decision(engagement_id=acme.id, number=1, title=hostile, status="accepted",
+                             permalink="https://acme.slack.com/archives/C1/p1"))
+        session.add(Decision(engagement_id=acme.id, number=2, title="Planted link", permalink=JAVASCRIPT_URL))
+        risk = risks.add_risk(session, engagement=acme, title=hostile, severity="high", user_id="U2")
+        risk.mitigation, risk.owner = hostile, "![o](http://evil/o.png)"
+        artifacts.mark_delivered(session, engagement=acme, kind="technical-audit", user_id="U1", link=JAVASCRIPT_URL)
+        capture.record_question(session, engagement=acme, source="auto", message=SlackMessage(
+            channel_id="C1", ts=f"{NOW.timestamp() - 3600:.6f}", user_id="U9", text=hostile))
+        capture.record_review(session, engagement=acme, url=JAVASCRIPT_URL, channel_id="C1", requester_id="U9",
+                              at=NOW, message_ts=None, note=hostile)
+    text = pack(session_factory, acme)
+    html = render(text)
+    assert unsafe_html(html) == [] and unescaped_markup(text) == []
+    assert "<b>" not in html and "<strong>" not in html and "<em>" not in html
+    assert re.findall(r'<a href="([^"]*)"', html) == ["https://acme.slack.com/archives/C1/p1"]  # ctobot's own
+    # literal wherever it is listed: the ADR index, the risk's title and mitigation, and the two open items
+    assert html.count(escapeHtml(hostile)) == 5
+    assert escapeHtml(JAVASCRIPT_URL) in html and "Acme &lt;b&gt; — handover pack" in html

@@ -14,6 +14,7 @@ from sqlmodel import select
 from bot.models import TimeEntry
 from bot.slack import ids
 from tests.helpers.factories import add_engagement
+from tests.helpers.hostile import FORMULAS, add_formula_records, csv_rows, formula_cells
 from tests.helpers.replies import reply_text
 
 
@@ -152,6 +153,18 @@ def test_export_sends_the_month_as_a_harvest_csv_by_dm(slack_app, acme):
     assert opened.args["users"] == "U1"
 
 
+def test_export_writes_formulas_in_notes_as_text(slack_app, acme):
+    slack_app.fake.add_user("U1", real_name="=Ada Lovelace", tz="Europe/London")
+    add_formula_records(slack_app.session_factory, acme)
+    reply_text(logtime(slack_app, "export 2026-11"))
+    slack_app.settle()
+    [upload] = slack_app.fake.uploads
+    rows = csv_rows(upload["data"].decode())
+    assert [row[4] for row in rows[1:]] == ["'" + text for text in FORMULAS]
+    assert {row[6] for row in rows[1:]} == {"'=Ada"} and {row[5] for row in rows[1:]} == {"0.5"}
+    assert formula_cells(rows) == []
+
+
 def test_export_of_a_bad_month_is_refused(slack_app, acme):
     assert "not a month" in reply_text(logtime(slack_app, "export november"))
     slack_app.settle()
@@ -206,8 +219,8 @@ def modal(engagement_id: int, *, duration: str = "1h30m", category: str = "archi
           note: str = "event bus", view_id: str = "VLOG1", entry_id: int | None = None) -> dict:
     day = day or (date.today() - timedelta(days=1)).isoformat()
     values = {
-        ids.BLOCK_LOGTIME_ENGAGEMENT: {ids.ACTION_LOGTIME_ENGAGEMENT: {"type": "static_select",
-                                                                       "selected_option": {"value": str(engagement_id)}}},
+        ids.BLOCK_LOGTIME_ENGAGEMENT: {ids.ACTION_LOGTIME_ENGAGEMENT: {
+            "type": "static_select", "selected_option": {"value": str(engagement_id)}}},
         ids.BLOCK_LOGTIME_DATE: {ids.ACTION_LOGTIME_DATE: {"type": "datepicker", "selected_date": day}},
         ids.BLOCK_LOGTIME_DURATION: {ids.ACTION_LOGTIME_DURATION: {"type": "plain_text_input", "value": duration}},
         ids.BLOCK_LOGTIME_CATEGORY: {ids.ACTION_LOGTIME_CATEGORY: {"type": "static_select",
