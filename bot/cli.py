@@ -246,7 +246,7 @@ def _run_socket_mode(settings: Settings) -> int:
     from slack_sdk.errors import SlackApiError
 
     from bot.runtime import build_runtime
-    from bot.socket_mode import AckingSocketModeHandler
+    from bot.socket_mode import SocketModeHandler
     from scheduler.clock import build_scheduler
 
     assert settings.slack_app_token is not None
@@ -254,7 +254,7 @@ def _run_socket_mode(settings: Settings) -> int:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     runtime = build_runtime(settings)
-    handler = AckingSocketModeHandler(runtime.app, settings.slack_app_token.get_secret_value())
+    handler = SocketModeHandler(runtime.app, settings.slack_app_token.get_secret_value())
     scheduler = build_scheduler(runtime.deps, blocking=False)
     try:
         try:
