@@ -7,6 +7,7 @@ import logging
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -223,23 +224,11 @@ def _load_wsgi(settings: Settings) -> Any:
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     _require_slack(settings)
     ensure_schema(settings, migrate=True)
-    from bot.runtime import build_deps, build_runtime
+    from bot.runtime import build_deps
     from scheduler.clock import build_scheduler
 
     if settings.socket_mode:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-        runtime = build_runtime(settings)
-        scheduler = build_scheduler(runtime.deps, blocking=False)
-        scheduler.start()
-        logger.info("ctobot running in Socket Mode with the scheduler")
-        assert settings.slack_app_token is not None
-        try:
-            SocketModeHandler(runtime.app, settings.slack_app_token.get_secret_value()).start()
-        finally:
-            scheduler.shutdown(wait=False)
-            runtime.close()
-        return 0
+        return _run_socket_mode(settings)
 
     from bot.server import serve
 
@@ -251,6 +240,44 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
         serve(settings, lambda: _load_wsgi(settings))
     finally:
         scheduler.shutdown(wait=False)
+    return 0
+
+
+def _run_socket_mode(settings: Settings) -> int:
+    """The app over Socket Mode and the scheduler in this process, until SIGTERM or Ctrl-C; then the envelopes
+    and background work in hand are finished before it exits."""
+    from slack_sdk.errors import SlackApiError
+
+    from bot.runtime import build_runtime
+    from bot.socket_mode import SocketModeHandler
+    from scheduler.clock import build_scheduler
+
+    assert settings.slack_app_token is not None
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    runtime = build_runtime(settings)
+    handler = SocketModeHandler(runtime.app, settings.slack_app_token.get_secret_value())
+    scheduler = build_scheduler(runtime.deps, blocking=False)
+    try:
+        try:
+            handler.connect()
+        except SlackApiError as exc:
+            raise CliError(f"Slack refused SLACK_APP_TOKEN: apps.connections.open answered "
+                           f"'{exc.response.get('error')}' (it needs an app-level token with the connections:write "
+                           "scope, and Socket Mode turned on in the app's settings)") from None
+        except OSError as exc:
+            raise CliError(f"could not reach Slack at {settings.slack_api_url} ({type(exc).__name__})") from None
+        scheduler.start()
+        logger.info("ctobot running in Socket Mode with the scheduler")
+        stop.wait()
+        logger.info("stopping: finishing the work in hand")
+    finally:
+        handler.close()
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
+        runtime.close()
+    logger.info("stopped")
     return 0
 
 

@@ -23,6 +23,7 @@ _PATTERNS = [
     re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b"),  # Google API keys
     re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(?:-----END [A-Z ]*PRIVATE KEY-----|\Z)", re.S),
     re.compile(r"(?<=://)[^/\s:@]+:[^/\s@]+(?=@)"),  # user:password in URLs
+    re.compile(r"([?&]ticket=)[^&\s\"']+"),  # Socket Mode connection tickets (apps.connections.open's URL)
     re.compile(r"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=-]{12,}"),
     re.compile(r"(?i)(?<![A-Za-z0-9_])((?:api[_-]?key|secret|password|passwd|token)\s*[:=]\s*)[^\s\"']{6,}"),
 ]

@@ -54,3 +54,9 @@ def test_more_secret_shapes_are_redacted(secret):
     cleaned = redact(f"before {secret} after")
     assert "[redacted]" in cleaned and cleaned.startswith("before")
     assert not any(part in cleaned for part in ("abcdefghijkl", "ABCDEFGHIJKLMNOP", "wJalrXUtnFEMI", "b3BlbnNzaC1"))
+
+
+def test_socket_mode_connection_tickets_are_redacted():
+    body = '{"ok": true, "url": "wss://wss-primary.slack.com/link/?ticket=9f8e7d6c-5b4a-3210&app_id=A0123"}'
+    cleaned = redact(body)
+    assert "9f8e7d6c" not in cleaned and "ticket=[redacted]&app_id=A0123" in cleaned

@@ -78,7 +78,8 @@ class FakeSlack:
         self.oauth_codes: dict[str, Args] = {}  # code -> fields overriding the default install payload
         self.client_id: str | None = None  # when set, oauth.v2.access checks client_id / client_secret
         self.client_secret: str | None = None
-        self.socket_mode_url: str | None = None  # when set, apps.connections.open accepts xapp- tokens
+        self.socket_mode: Any = None  # a tests.fakes.socket_mode.SocketModeServer: apps.connections.open works
+        self.valid_app_tokens: set[str] | None = None  # None: any xapp- token; a set: only those
         self.clock: Callable[[], float] = time.time  # drives generated ts values and users' tz offsets
         self.calls: list[Call] = []
         self.responses: list[Args] = []  # posts to response_url()s: {"name", "json", "at"}
@@ -619,6 +620,13 @@ class FakeSlack:
         return install
 
     def _api_apps_connections_open(self, a: Args, me: None, token: str | None) -> Args:
-        if self.socket_mode_url and (token or "").startswith("xapp-"):
-            return {"url": self.socket_mode_url}
-        raise SlackError("not_allowed_token_type")
+        """A fresh single-use WebSocket URL of the Socket Mode stand-in, for an app-level token only."""
+        if not token:
+            raise SlackError("not_authed")
+        if not token.startswith("xapp-"):
+            raise SlackError("not_allowed_token_type")
+        if self.valid_app_tokens is not None and token not in self.valid_app_tokens:
+            raise SlackError("invalid_auth")
+        if self.socket_mode is None:  # no stand-in attached: as if Socket Mode were off in the app's settings
+            raise SlackError("not_allowed_token_type")
+        return {"url": self.socket_mode.open_url()}

@@ -21,8 +21,11 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook import WebhookClient
+from websockets.exceptions import InvalidStatus
+from websockets.sync.client import connect
 
 from tests.fakes.slack_api import FakeSlack
+from tests.fakes.socket_mode import SocketModeServer
 from tests.helpers.slack_requests import SlackSender, sign, view_state
 
 SECRET = "fake-test-secret"
@@ -223,12 +226,54 @@ def test_oauth_v2_access_installs_a_workspace(fake):
         client.oauth_v2_access(client_id="111.222", client_secret="s3cret", code="code-1")
 
 
-def test_apps_connections_open_needs_configuring(fake):
-    app_client = WebClient(token="xapp-1-A-1-x", base_url=fake.url)
+def test_apps_connections_open_hands_out_single_use_urls_for_an_app_token(fake):
+    app_client = WebClient(base_url=fake.url)
     with pytest.raises(SlackApiError, match="not_allowed_token_type"):
         app_client.apps_connections_open(app_token="xapp-1-A-1-x")
-    fake.socket_mode_url = "ws://127.0.0.1:9/link"
-    assert app_client.apps_connections_open(app_token="xapp-1-A-1-x")["url"] == "ws://127.0.0.1:9/link"
+    with SocketModeServer() as server:
+        fake.socket_mode = server
+        first = app_client.apps_connections_open(app_token="xapp-1-A-1-x")["url"]
+        second = app_client.apps_connections_open(app_token="xapp-1-A-1-x")["url"]
+        assert first.startswith(f"ws://127.0.0.1:{server.port}/link/?ticket=") and first != second
+        with pytest.raises(SlackApiError, match="not_allowed_token_type"):
+            app_client.apps_connections_open(app_token="xoxb-test")
+        fake.valid_app_tokens = {"xapp-1-A-1-good"}
+        with pytest.raises(SlackApiError, match="invalid_auth"):
+            app_client.apps_connections_open(app_token="xapp-1-A-1-x")
+
+
+def test_socket_mode_tickets_open_one_connection_once():
+    with SocketModeServer() as server:
+        url = server.open_url()
+        with connect(url) as ws:
+            assert json.loads(ws.recv(timeout=5))["type"] == "hello"
+        with pytest.raises(InvalidStatus, match="401"):
+            connect(url)
+        with pytest.raises(InvalidStatus, match="401"):
+            connect(url.replace("ticket=", "ticket=x"))
+    assert len(server.links) == 1 and len(server.problems) == 2
+
+
+def test_socket_mode_acks_are_checked_as_slack_would():
+    with SocketModeServer() as server, connect(server.open_url()) as ws:
+        ws.recv(timeout=5)
+        command = server.send("slash_commands", {"command": "/cto", "text": "help"})
+        event = server.send("events_api", {"type": "event_callback", "event": {"type": "message"}})
+        assert json.loads(ws.recv(timeout=5))["accepts_response_payload"] is True
+        delivered = json.loads(ws.recv(timeout=5))
+        assert (delivered["accepts_response_payload"], delivered["retry_attempt"]) == (False, 0)
+        ws.send(json.dumps({"envelope_id": command, "payload": {"text": "hi"}}))
+        assert server.wait_for_ack(command).response_payload == {"text": "hi"}
+        ws.send(json.dumps({"envelope_id": event, "payload": {"text": "lost"}}))
+        ws.send(json.dumps({"envelope_id": event}))
+        ws.send(json.dumps({"envelope_id": "nope"}))
+        ws.send("not json")
+        server.wait_for_ack(event)
+        deadline = time.monotonic() + 5
+        while len(server.problems) < 4 and time.monotonic() < deadline:
+            time.sleep(0.01)
+    assert ["does not accept" in p for p in server.problems] == [True, False, False, False]
+    assert "second ack" in server.problems[1] and "unknown envelope" in server.problems[2]
 
 
 # ---------------------------------------------------------------------- the sender

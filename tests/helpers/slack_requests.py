@@ -145,10 +145,14 @@ class SlackSender:
         return self.post_json({"token": VERIFICATION_TOKEN, "challenge": challenge,
                                "type": "url_verification"})
 
-    def command(self, command: str, text: str = "", *, user_id: str = "U1", channel_id: str = "C1",
-                user_name: str = "alice", channel_name: str = "general", trigger_id: str | None = None,
-                response_url: str | None = None) -> Response:
-        fields = [
+    def command(self, command: str, text: str = "", **kwargs: Any) -> Response:
+        return self.post(urlencode(self.command_fields(command, text, **kwargs)).encode(), FORM)
+
+    def command_fields(self, command: str, text: str = "", *, user_id: str = "U1", channel_id: str = "C1",
+                       user_name: str = "alice", channel_name: str = "general", trigger_id: str | None = None,
+                       response_url: str | None = None) -> list[tuple[str, str]]:
+        """A slash command's form fields, in Slack's order (a Socket Mode envelope carries them as a dict)."""
+        return [
             ("token", VERIFICATION_TOKEN), ("team_id", self.team_id), ("team_domain", self.team_domain),
             ("channel_id", channel_id), ("channel_name", channel_name), ("user_id", user_id),
             ("user_name", user_name), ("command", command), ("text", text), ("api_app_id", self.api_app_id),
@@ -156,13 +160,21 @@ class SlackSender:
             ("response_url", self._response_url("commands", response_url)),
             ("trigger_id", trigger_id or self.trigger_id()),
         ]
-        return self.post(urlencode(fields).encode(), FORM)
 
     def event(self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None,
               retry_reason: str = "http_timeout", authorizations_user_id: str = "U_BOT") -> Response:
         """An Events API delivery (event_callback envelope) of `event`; event_ts is filled in if absent."""
+        envelope = self.event_callback(event, event_id=event_id, authorizations_user_id=authorizations_user_id)
+        headers = {}
+        if retry_num is not None:
+            headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": retry_reason}
+        return self.post_json(envelope, extra_headers=headers)
+
+    def event_callback(self, event: dict[str, Any], *, event_id: str | None = None,
+                       authorizations_user_id: str = "U_BOT") -> dict[str, Any]:
+        """The event_callback wrapping `event`, as Slack posts it (or puts it in a Socket Mode envelope)."""
         event = {**event, "event_ts": event.get("event_ts") or event.get("ts") or self._ts()}
-        envelope = {
+        return {
             "token": VERIFICATION_TOKEN, "team_id": self.team_id, "context_team_id": self.team_id,
             "context_enterprise_id": None, "api_app_id": self.api_app_id, "event": event,
             "type": "event_callback", "event_id": event_id or f"Ev{uuid.uuid4().hex[:10].upper()}",
@@ -172,10 +184,6 @@ class SlackSender:
             "is_ext_shared_channel": False,
             "event_context": f"4-{uuid.uuid4().hex}",
         }
-        headers = {}
-        if retry_num is not None:
-            headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": retry_reason}
-        return self.post_json(envelope, extra_headers=headers)
 
     def view_submission(self, view: dict[str, Any], *, user_id: str = "U1") -> Response:
         """`view` needs at least callback_id and state; the rest defaults as Slack fills it in."""
@@ -192,10 +200,15 @@ class SlackSender:
             "view": full, "response_urls": [], "is_enterprise_install": False, "enterprise": None,
         })
 
-    def block_action(self, action: dict[str, Any], *, user_id: str = "U1", channel_id: str = "C1",
-                     message: dict[str, Any] | None = None, view: dict[str, Any] | None = None,
-                     container: dict[str, Any] | None = None, response_url: str | None = None) -> Response:
+    def block_action(self, action: dict[str, Any], **kwargs: Any) -> Response:
         """A click on `action` (needs action_id) in a message, or in `view` (a modal or Home tab) if given."""
+        return self.post_payload(self.block_actions_payload(action, **kwargs))
+
+    def block_actions_payload(self, action: dict[str, Any], *, user_id: str = "U1", channel_id: str = "C1",
+                              message: dict[str, Any] | None = None, view: dict[str, Any] | None = None,
+                              container: dict[str, Any] | None = None,
+                              response_url: str | None = None) -> dict[str, Any]:
+        """The block_actions payload of a click, as block_action() sends it."""
         action = {"type": "button", "block_id": "b", "action_ts": self._ts(), **action}
         payload: dict[str, Any] = {
             "type": "block_actions", "user": self._user(user_id), "api_app_id": self.api_app_id,
@@ -212,7 +225,7 @@ class SlackSender:
                                                  "channel_id": channel_id, "is_ephemeral": False}
             payload.update(channel={"id": channel_id, "name": "general"}, message=message,
                            response_url=self._response_url("actions", response_url))
-        return self.post_payload(payload)
+        return payload
 
     def message_shortcut(self, callback_id: str, message: dict[str, Any], *, user_id: str = "U1",
                          channel_id: str = "C1", response_url: str | None = None) -> Response:
