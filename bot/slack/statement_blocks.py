@@ -6,6 +6,7 @@ from bot.services.categories import CATEGORIES
 from bot.services.logtime_parser import format_minutes
 from bot.services.statement import MonthlyStatement
 from bot.slack.blocks import Blocks, context, hours, section
+from bot.slack.mrkdwn import escape
 
 
 def statement_title(s: MonthlyStatement) -> str:
@@ -37,5 +38,5 @@ def statement_message(s: MonthlyStatement) -> tuple[str, Blocks]:
     blocks: Blocks = [{"type": "header", "text": {"type": "plain_text", "text": statement_title(s)[:150]}},
                       section(headline), section("*By category*\n" + "\n".join(lines)),
                       context("The Harvest CSV of the month's entries is in this thread.")]
-    fallback = f"{statement_title(s)}: {hours(summary.hours)} of {e.hours_min}–{e.hours_max} h, {verdict(s)}."
+    fallback = f"{escape(statement_title(s))}: {hours(summary.hours)} of {e.hours_min}–{e.hours_max} h, {verdict(s)}."
     return fallback, blocks
