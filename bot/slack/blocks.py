@@ -53,7 +53,8 @@ def help_message() -> tuple[str, Blocks]:
 
 
 def _entry_text(entry: CommandHelp) -> str:
-    return f"*{entry.command}* — {entry.summary}\n" + "\n".join(f"• {line}" for line in entry.usage)
+    """The entry as mrkdwn: its `<title>`-style placeholders escaped, or Slack would read them as links."""
+    return escape(f"*{entry.command}* — {entry.summary}\n" + "\n".join(f"• {line}" for line in entry.usage))
 
 
 def command_usage(command: str) -> str:

@@ -70,7 +70,7 @@ def list_message(decisions: list[Decision], *, engagement: Engagement) -> tuple[
                           max_sections=MESSAGE_BLOCK_LIMIT - 2, more=LIST_MORE)
     return f"{name}: {len(decisions)} decisions", [
         section(head), *[section(text) for text in texts],
-        context("`/decision <title>` · `/decision draft N` · `/decision accept N` · `/decision reject N`")]
+        context(escape("`/decision <title>` · `/decision draft N` · `/decision accept N` · `/decision reject N`"))]
 
 
 def drafting_message(decision: Decision, *, again: bool = False) -> tuple[str, Blocks]:

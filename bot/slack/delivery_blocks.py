@@ -39,7 +39,7 @@ def artifacts_message(states: list[ArtifactState], *, engagement: Engagement) ->
     head = f"*{name}* — artifacts ({len(overdue)} overdue)"
     text = f"{name}: {len(states)} artifacts, {len(overdue)} overdue"
     return text, [section(head), section(list_text([artifact_line(s) for s in states], empty="No artifacts.")),
-                  context("`/artifact done <kind> [link]` · `/artifact skip <kind> <reason>` (CTO)")]
+                  context(escape("`/artifact done <kind> [link]` · `/artifact skip <kind> <reason>` (CTO)"))]
 
 
 def risk_line(risk: Risk) -> str:
@@ -54,4 +54,4 @@ def risks_message(risks: list[Risk], *, engagement: Engagement) -> tuple[str, Bl
     head = f"*{name}* — {len(risks)} open risk{'s' if len(risks) != 1 else ''}"
     body = list_text([risk_line(r) for r in risks], empty="No open risks.", max_items=MAX_RISKS)
     return f"{name}: {len(risks)} open risks", [
-        section(head), section(body), context("`/risk add <title> [high|medium|low]` · `/risk close N [note]`")]
+        section(head), section(body), context(escape("`/risk add <title> [high|medium|low]` · `/risk close N [note]`"))]
