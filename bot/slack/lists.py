@@ -44,8 +44,13 @@ def list_sections(lines: Sequence[str], *, head: str | None = None, empty: str =
     reserve = 1 + len(more_line(len(lines), more))  # "\n" and the longest the line can be
     packed = _pack(lines[:cap], head=head, max_sections=max_sections, limit=limit, reserve=reserve)
     hidden = len(lines) - sum(shown for _, shown in packed)
-    texts = [text for text, _ in packed]
-    texts[-1] = f"{texts[-1]}\n{more_line(hidden, more)}" if texts[-1] else more_line(hidden, more)
+    texts, last = [text for text, _ in packed], more_line(hidden, more)
+    if not texts[-1]:
+        texts[-1] = last
+    elif len(texts[-1]) + 1 + len(last) <= limit:
+        texts[-1] = f"{texts[-1]}\n{last}"
+    else:  # only before the last allowed section, which keeps room for it: a section of its own
+        texts.append(last)
     return texts
 
 

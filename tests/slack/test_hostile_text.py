@@ -50,7 +50,8 @@ def digest_payloads(slack_app, engagement) -> str:  # type: ignore[no-untyped-de
 
 def home_view(slack_app, user: str = "U1") -> str:
     slack_app.fake.reset()
-    assert slack_app.slack.event({"type": "app_home_opened", "user": user, "channel": "D1", "tab": "home"}).status == 200
+    opened = {"type": "app_home_opened", "user": user, "channel": "D1", "tab": "home"}
+    assert slack_app.slack.event(opened).status == 200
     [call] = slack_app.fake.wait_for("views.publish")
     return payload_text(call)
 
