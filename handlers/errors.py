@@ -11,6 +11,7 @@ from slack_bolt import App, BoltContext
 from slack_bolt.util.utils import get_arg_names_of_callable
 
 from bot.errors import DomainError
+from bot.slack.mrkdwn import escape
 
 logger = logging.getLogger("ctobot.errors")
 
@@ -68,8 +69,9 @@ def _tell(message: str, *, field: str | None, ack: Any, body: dict[str, Any], cl
     if kind == "view_submission" and not acked:
         block_id = (view_fields or {}).get(field or "") or _first_input_block(body)
         if block_id:
-            ack(response_action="errors", errors={block_id: message[:150]})
+            ack(response_action="errors", errors={block_id: message[:150]})  # shown as plain text
             return
+    message = escape(message)  # it may quote what the user typed; shown as mrkdwn from here on
     if not acked:
         if body.get("command"):
             ack(text=message)

@@ -6,6 +6,8 @@ import logging
 
 from slack_sdk import WebClient
 
+from bot.slack.mrkdwn import escape
+
 logger = logging.getLogger(__name__)
 
 
@@ -13,5 +15,5 @@ def send_handover(client: WebClient, *, markdown: str, user_id: str, filename: s
     """Upload the Markdown pack into a DM with `user_id`."""
     dm = client.conversations_open(users=user_id)["channel"]["id"]
     client.files_upload_v2(channel=dm, content=markdown, filename=filename, title=title,
-                           initial_comment=f"{title}: the engagement, hours by month, the ADR index, the risk "
+                           initial_comment=f"{escape(title)}: the engagement, hours by month, the ADR index, the risk "
                                            "register, artifacts and what is still open.")

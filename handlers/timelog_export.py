@@ -11,6 +11,7 @@ from bot.db import transaction
 from bot.deps import Deps
 from bot.models import Engagement
 from bot.services import exports
+from bot.slack.mrkdwn import escape
 from bot.slack.users import names_for
 
 logger = logging.getLogger(__name__)
@@ -30,5 +31,5 @@ def send_month_csv(deps: Deps, client: WebClient, *, engagement_id: int, month: 
     client.files_upload_v2(
         channel=dm, content=csv_text, filename=f"{name}-hours-{month:%Y-%m}.csv",
         title=f"{display} hours, {month:%B %Y}",
-        initial_comment=(f"{display}, {month:%B %Y}: {len(entries)} entries, {total:.2f} h. "
+        initial_comment=(f"{escape(display)}, {month:%B %Y}: {len(entries)} entries, {total:.2f} h. "
                          "Columns follow Harvest's time import."))

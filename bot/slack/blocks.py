@@ -13,15 +13,16 @@ from bot.services.retainer import MonthSummary
 from bot.services.tiers import CUSTOM, TIERS
 from bot.slack import ids
 from bot.slack.help import CATALOGUE, CommandHelp
+from bot.slack.lists import SECTION_LIMIT
+from bot.slack.mrkdwn import escape
 
 Blocks = list[dict[str, Any]]
 DAY_NAMES = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday", "fri": "Friday",
              "sat": "Saturday", "sun": "Sunday"}
-SECTION_LIMIT = 3000
 
 
 def section(text: str) -> dict[str, Any]:
-    """A mrkdwn section, cut to Slack's 3,000-character limit."""
+    """A mrkdwn section, cut to Slack's 3,000-character limit (a last resort: lists are cut by bot.slack.lists)."""
     if len(text) > SECTION_LIMIT:
         text = text[: SECTION_LIMIT - 1] + "…"
     return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
@@ -53,7 +54,8 @@ def help_message() -> tuple[str, Blocks]:
 
 
 def _entry_text(entry: CommandHelp) -> str:
-    return f"*{entry.command}* — {entry.summary}\n" + "\n".join(f"• {line}" for line in entry.usage)
+    """The entry as mrkdwn: its `<title>`-style placeholders escaped, or Slack would read them as links."""
+    return escape(f"*{entry.command}* — {entry.summary}\n" + "\n".join(f"• {line}" for line in entry.usage))
 
 
 def command_usage(command: str) -> str:
@@ -67,7 +69,7 @@ def status_message(status: EngagementStatus, summary: MonthSummary | None = None
     """`/cto status`: the client, tier, band and calendar."""
     e = status.engagement
     tier = e.tier if e.tier != CUSTOM else "custom"
-    headline = f"*{e.display_name}* · {tier} tier · {band_text(e)}"
+    headline = f"*{escape(e.display_name)}* · {tier} tier · {band_text(e)}"
     lines = [
         headline,
         f"First response within {hours_text(e.response_target_hours)} business hours "
@@ -84,7 +86,7 @@ def status_message(status: EngagementStatus, summary: MonthSummary | None = None
         lines.append(month_line(summary, e))
     if e.llm_consent:
         lines.append("ADR drafts may use the LLM (the client consented).")
-    text = f"{e.display_name}: {tier} tier, {band_text(e)}"
+    text = f"{escape(e.display_name)}: {tier} tier, {band_text(e)}"
     return text, [section("\n".join(lines))]
 
 
@@ -99,7 +101,7 @@ def setup_confirmation(status: EngagementStatus, *, actor_id: str | None, create
     e = status.engagement
     verb = "linked this channel to" if created else "updated"
     who = f"<@{actor_id}> " if actor_id else ""
-    return (f"{who}{verb} *{e.display_name}* ({e.tier} tier, {band_text(e)}). Weekly digest "
+    return (f"{who}{verb} *{escape(e.display_name)}* ({e.tier} tier, {band_text(e)}). Weekly digest "
             f"{DAY_NAMES[e.digest_weekday]}s {e.digest_time.strftime('%H:%M')} {e.timezone}. "
             "`/cto help` lists what I can do.")
 
@@ -126,7 +128,8 @@ def setup_modal(*, channel_id: str, team_id: str, user_id: str, engagement: Enga
     """The `/cto setup` modal, prefilled from the channel's engagement when there is one."""
     e = engagement
     tier_options = [
-        _option(name.title(), name, f"{t.hours_min}–{t.hours_max} h/month, reply within {hours_text(t.response_target_hours)} h")
+        _option(name.title(), name,
+                f"{t.hours_min}–{t.hours_max} h/month, reply within {hours_text(t.response_target_hours)} h")
         for name, t in TIERS.items()
     ] + [_option("Custom", CUSTOM, "Set the hours band below")]
     tier_value = e.tier if e else "active"
@@ -146,7 +149,8 @@ def setup_modal(*, channel_id: str, team_id: str, user_id: str, engagement: Enga
     if e and e.llm_consent:
         initial_options.insert(0, options[0])
     blocks = [
-        input_block(ids.BLOCK_SETUP_NAME, "Client name", name_element, hint="Shown in digests; its short name is derived from it."),
+        input_block(ids.BLOCK_SETUP_NAME, "Client name", name_element,
+                    hint="Shown in digests; its short name is derived from it."),
         input_block(ids.BLOCK_SETUP_TIER, "Retainer tier", {
             "type": "static_select", "action_id": ids.ACTION_SETUP_TIER, "options": tier_options,
             "initial_option": next(o for o in tier_options if o["value"] == tier_value)}),
@@ -157,7 +161,8 @@ def setup_modal(*, channel_id: str, team_id: str, user_id: str, engagement: Enga
             "initial_date": (e.start_date if e else today).isoformat()}),
         input_block(ids.BLOCK_SETUP_TIMEZONE, "Client time zone", {
             "type": "plain_text_input", "action_id": ids.ACTION_SETUP_TIMEZONE,
-            "initial_value": e.timezone if e else "Europe/London"}, hint="An IANA name, e.g. Europe/London or America/New_York."),
+            "initial_value": e.timezone if e else "Europe/London"},
+            hint="An IANA name, e.g. Europe/London or America/New_York."),
         input_block(ids.BLOCK_SETUP_DIGEST_DAY, "Weekly digest day", {
             "type": "static_select", "action_id": ids.ACTION_SETUP_DIGEST_DAY, "options": day_options,
             "initial_option": next(o for o in day_options if o["value"] == day_value)}),

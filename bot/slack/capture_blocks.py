@@ -7,8 +7,12 @@ from datetime import datetime
 from bot.models import Engagement, Question, ReviewRequest
 from bot.services.business_hours import business_hours_between
 from bot.slack.blocks import Blocks, context, section
+from bot.slack.lists import list_text
+from bot.slack.mrkdwn import escape, inline, link
 
 MAX_LISTED = 30
+LABEL_LIMIT = 120
+NOTE_LIMIT = 150
 
 
 def age_text(since: datetime, now: datetime) -> str:
@@ -22,9 +26,7 @@ def age_text(since: datetime, now: datetime) -> str:
 
 
 def _link(text: str, permalink: str | None) -> str:
-    shown = (text or "(no text)").replace("<", "‹").replace(">", "›")
-    shown = shown if len(shown) <= 120 else shown[:119] + "…"
-    return f"<{permalink}|{shown}>" if permalink else shown
+    return link(permalink, text or "(no text)", limit=LABEL_LIMIT)
 
 
 def question_line(question: Question, engagement: Engagement, now: datetime) -> str:
@@ -39,24 +41,18 @@ def question_line(question: Question, engagement: Engagement, now: datetime) -> 
 def review_line(review: ReviewRequest, now: datetime) -> str:
     """One open review request with its age and status."""
     status = review.status.replace("_", " ")
-    note = f" — {review.note}" if review.note and review.note != review.url else ""
-    return (f"• <{review.url}|{review.url.split('://', 1)[-1]}> ({status}) — <@{review.requester_user_id}>, "
-            f"{age_text(review.requested_at, now)} ago{note[:150]}")
-
-
-def _listed(lines: list[str], empty: str) -> str:
-    if not lines:
-        return empty
-    shown = lines[:MAX_LISTED]
-    more = f"\nand {len(lines) - MAX_LISTED} more" if len(lines) > MAX_LISTED else ""
-    return "\n".join(shown) + more
+    note = f" — {inline(review.note, NOTE_LIMIT)}" if review.note and review.note != review.url else ""
+    return (f"• {link(review.url, review.url.split('://', 1)[-1])} ({status}) — <@{review.requester_user_id}>, "
+            f"{age_text(review.requested_at, now)} ago{note}")
 
 
 def questions_message(questions: list[Question], *, engagement: Engagement, now: datetime) -> tuple[str, Blocks]:
     """`/cto questions`: open questions, oldest first."""
-    head = f"*{engagement.display_name}* — {len(questions)} open question{'s' if len(questions) != 1 else ''}"
-    body = _listed([question_line(q, engagement, now) for q in questions], "Nothing is waiting for an answer.")
-    return f"{engagement.display_name}: {len(questions)} open questions", [
+    name = escape(engagement.display_name)
+    head = f"*{name}* — {len(questions)} open question{'s' if len(questions) != 1 else ''}"
+    body = list_text([question_line(q, engagement, now) for q in questions], empty="Nothing is waiting for an answer.",
+                     max_items=MAX_LISTED)
+    return f"{name}: {len(questions)} open questions", [
         section(head), section(body),
         context(f"First-response target: {engagement.response_target_hours:g} business hours. "
                 "A CTO reply in the thread answers; ✅ resolves, 🚫 dismisses.")]
@@ -64,15 +60,17 @@ def questions_message(questions: list[Question], *, engagement: Engagement, now:
 
 def reviews_message(reviews: list[ReviewRequest], *, engagement: Engagement, now: datetime) -> tuple[str, Blocks]:
     """`/review list`: open review requests, oldest first."""
-    head = f"*{engagement.display_name}* — {len(reviews)} open review request{'s' if len(reviews) != 1 else ''}"
-    body = _listed([review_line(r, now) for r in reviews], "No pull request is waiting for review.")
-    return f"{engagement.display_name}: {len(reviews)} open review requests", [
+    name = escape(engagement.display_name)
+    head = f"*{name}* — {len(reviews)} open review request{'s' if len(reviews) != 1 else ''}"
+    body = list_text([review_line(r, now) for r in reviews], empty="No pull request is waiting for review.",
+                     max_items=MAX_LISTED)
+    return f"{name}: {len(reviews)} open review requests", [
         section(head), section(body), context("From the CTO: 👀 in review, 🔁 changes requested, ✅ approved.")]
 
 
 def reminder_text(question: Question, *, engagement: Engagement, now: datetime) -> str:
     """The DM sent when a question reaches 75 % of its first-response target."""
     waited = business_hours_between(engagement, question.asked_at, now)
-    return (f":alarm_clock: {engagement.display_name}: a question from <@{question.asker_user_id}> in "
+    return (f":alarm_clock: {escape(engagement.display_name)}: a question from <@{question.asker_user_id}> in "
             f"<#{question.channel_id}> has waited {waited:.1f} of {engagement.response_target_hours:g} business "
             f"hours: {_link(question.text, question.permalink)}")

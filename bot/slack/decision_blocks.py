@@ -9,6 +9,8 @@ from bot.models import Decision, Engagement
 from bot.services.decisions import label, options_list
 from bot.slack import ids
 from bot.slack.blocks import Blocks, context, input_block, section
+from bot.slack.lists import MESSAGE_BLOCK_LIMIT, SECTION_LIMIT, list_sections, list_text
+from bot.slack.mrkdwn import escape, inline, user_text
 
 STATUS_TEXT = {
     "proposed": ":large_blue_circle: proposed",
@@ -17,7 +19,8 @@ STATUS_TEXT = {
     "deprecated": ":white_circle: deprecated",
     "superseded": ":arrow_right: superseded",
 }
-LIST_LIMIT = 40
+LIST_MORE = "and {n} more: `ctobot export decisions` lists every one"
+DRAFT_FIELD_LIMIT = 2800  # a draft section's text, leaving room for its heading under Slack's 3,000
 FIELD_LIMIT = 3000  # Slack's plain_text_input holds at most 3,000 characters
 METHOD_NOTE = {
     "llm": ":robot_face: Drafted by an LLM from this thread (secrets redacted before sending). "
@@ -25,11 +28,6 @@ METHOD_NOTE = {
     "template": ":page_facing_up: Assembled from this thread by a template: the first message as context, "
                 "the options people listed, the CTO's last message as the outcome.",
 }
-
-
-def escape(text: str) -> str:
-    """Text shown as is in mrkdwn: no mentions, links or channel pings can come from it."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
@@ -43,7 +41,7 @@ def _button(text: str, action_id: str, value: str, style: str | None = None) -> 
 def card(decision: Decision, *, links: dict[int, int] | None = None) -> tuple[str, Blocks]:
     """The decision card: number, title, status, proposer; Draft ADR, Accept and Reject while proposed."""
     links = links or {}
-    name = f"{label(decision.number)}: {decision.title}"
+    name = f"{label(decision.number)}: {escape(decision.title)}"
     lines = [f"*{label(decision.number)}* · *{escape(decision.title)}*",
              f"{STATUS_TEXT.get(decision.status, decision.status)} · proposed by <@{decision.proposer_user_id}>"]
     if decision.status in ("accepted", "rejected") and decision.deciders:
@@ -65,28 +63,14 @@ def card(decision: Decision, *, links: dict[int, int] | None = None) -> tuple[st
 
 def list_message(decisions: list[Decision], *, engagement: Engagement) -> tuple[str, Blocks]:
     """`/decision list`: every decision with its status, by number."""
-    head = f"*{engagement.display_name}* — {len(decisions)} decision{'s' if len(decisions) != 1 else ''}"
-    lines = [f"• *{label(d.number)}* {escape(d.title)} — {STATUS_TEXT.get(d.status, d.status)}"
-             for d in decisions[-LIST_LIMIT:]]
-    if len(decisions) > LIST_LIMIT:
-        lines.insert(0, f"(the latest {LIST_LIMIT}; {len(decisions) - LIST_LIMIT} earlier ones are in "
-                        f"`ctobot export decisions`)")
-    if not lines:
-        lines = ["No decisions yet. `/decision Use Postgres for events` records one."]
-    return f"{engagement.display_name}: {len(decisions)} decisions", [
-        section(head), *[section(chunk) for chunk in chunks(lines)],
-        context("`/decision <title>` · `/decision draft N` · `/decision accept N` · `/decision reject N`")]
-
-
-def chunks(lines: list[str], limit: int = 2900) -> list[str]:
-    """Lines joined into texts that each fit one section."""
-    out: list[str] = []
-    for line in lines:
-        if out and len(out[-1]) + 1 + len(line) <= limit:
-            out[-1] += "\n" + line
-        else:
-            out.append(line[:limit])
-    return out
+    name = escape(engagement.display_name)
+    head = f"*{name}* — {len(decisions)} decision{'s' if len(decisions) != 1 else ''}"
+    lines = [f"• *{label(d.number)}* {inline(d.title)} — {STATUS_TEXT.get(d.status, d.status)}" for d in decisions]
+    texts = list_sections(lines, empty="No decisions yet. `/decision Use Postgres for events` records one.",
+                          max_sections=MESSAGE_BLOCK_LIMIT - 2, more=LIST_MORE)
+    return f"{name}: {len(decisions)} decisions", [
+        section(head), *[section(text) for text in texts],
+        context(escape("`/decision <title>` · `/decision draft N` · `/decision accept N` · `/decision reject N`"))]
 
 
 def drafting_message(decision: Decision, *, again: bool = False) -> tuple[str, Blocks]:
@@ -98,8 +82,11 @@ def drafting_message(decision: Decision, *, again: bool = False) -> tuple[str, B
 def draft_message(decision: Decision, *, why_template: str | None = None,
                   edited_by: str | None = None) -> tuple[str, Blocks]:
     """The ADR draft in the thread, with Accept, Edit and Regenerate."""
-    show = escape if decision.draft_method == "llm" else (lambda text: text)
-    options = "\n".join(f"• {show(o)}" for o in options_list(decision.options)) or "_None listed._"
+    def show(text: str | None) -> str:
+        return user_text(text, DRAFT_FIELD_LIMIT)
+
+    options = list_text([f"• {inline(o, 300)}" for o in options_list(decision.options)],
+                        head="*Considered options*", empty="_None listed._", limit=SECTION_LIMIT)
     note = METHOD_NOTE.get(decision.draft_method or "", "")
     if why_template:
         note += f" (No LLM: {why_template}.)"
@@ -113,13 +100,13 @@ def draft_message(decision: Decision, *, why_template: str | None = None,
     blocks = [
         section(f"*ADR draft — {label(decision.number)}: {escape(decision.title)}*"),
         section(f"*Context and problem*\n{show(decision.context) or '_Not recorded._'}"),
-        section(f"*Considered options*\n{options}"),
+        section(options),
         section(f"*Decision outcome*\n{show(decision.outcome) or '_Not recorded._'}"),
         section(f"*Consequences*\n{show(decision.consequences) or '_Not recorded._'}"),
         context(note.strip() or "Draft"),
         {"type": "actions", "block_id": f"decision_draft_{decision.id}", "elements": buttons},
     ]
-    return f"ADR draft for {label(decision.number)}: {decision.title}", blocks
+    return f"ADR draft for {label(decision.number)}: {escape(decision.title)}", blocks
 
 
 def _text_input(action_id: str, *, multiline: bool, initial: str = "",

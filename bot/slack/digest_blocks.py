@@ -10,9 +10,10 @@ from bot.services.digest import WeeklyDigest
 from bot.slack.blocks import Blocks, context, month_line, section
 from bot.slack.capture_blocks import question_line, review_line
 from bot.slack.delivery_blocks import risk_line
+from bot.slack.lists import list_text
+from bot.slack.mrkdwn import escape, inline, unescape
 
 LIST_LIMIT = 10
-SECTION_BUDGET = 2900  # leave room under Slack's 3,000 for "and N more"
 
 
 def _share(value: float | None) -> str:
@@ -21,17 +22,7 @@ def _share(value: float | None) -> str:
 
 def _bounded(head: str, lines: list[str], empty: str) -> str:
     """`head` and as many lines as fit (at most LIST_LIMIT), then "and N more"."""
-    if not lines:
-        return f"{head}\n{empty}" if empty else head
-    text, shown = head, 0
-    for line in lines[:LIST_LIMIT]:
-        if len(text) + len(line) + 40 > SECTION_BUDGET:
-            break
-        text += "\n" + line
-        shown += 1
-    if shown < len(lines):
-        text += f"\nand {len(lines) - shown} more"
-    return text
+    return list_text(lines, head=head, empty=empty, max_items=LIST_LIMIT)
 
 
 def digest_sections(d: WeeklyDigest, *, now: datetime) -> list[str]:
@@ -55,7 +46,7 @@ def digest_sections(d: WeeklyDigest, *, now: datetime) -> list[str]:
         [review_line(r, now) for r in d.open_reviews], "none")
     decisions = _bounded(
         f"*Decisions* — {len(d.decisions_new)} new, {len(d.decisions_accepted)} accepted this week",
-        [f"• ADR-{x.number:04d} {x.title} ({'accepted' if x in d.decisions_accepted else x.status})"
+        [f"• ADR-{x.number:04d} {inline(x.title)} ({'accepted' if x in d.decisions_accepted else x.status})"
          for x in {x.id: x for x in [*d.decisions_new, *d.decisions_accepted]}.values()], "")
     artifact_lines = ([f"• delivered `{s.kind}`" for s in d.artifacts_delivered]
                       + [f"• due {s.artifact.due_date:%d %b}: `{s.kind}`" for s in d.artifacts_due_soon]
@@ -80,13 +71,13 @@ def digest_message(d: WeeklyDigest, *, now: datetime) -> tuple[str, Blocks]:
     blocks += [section(text) for text in digest_sections(d, now=now)]
     blocks.append(context("Numbers from ctobot: `/logtime list`, `/cto questions`, `/review list`, `/artifact`, "
                           "`/risk`."))
-    fallback = (f"{title}: {duration(d.week_minutes)} this week, {duration(d.month.minutes)} of {band} this month; "
-                f"{len(d.open_questions)} open questions; "
+    fallback = (f"{escape(title)}: {duration(d.week_minutes)} this week, {duration(d.month.minutes)} of {band} "
+                f"this month; {len(d.open_questions)} open questions; "
                 f"{len(d.open_reviews)} open reviews; {len(d.artifacts_overdue)} overdue artifacts.")
-    return fallback, blocks[:50]
+    return fallback, blocks  # a header, six sections and a context line: well under MESSAGE_BLOCK_LIMIT
 
 
 def digest_plain_text(d: WeeklyDigest, *, now: datetime) -> str:
     """The digest for a terminal (`ctobot digest`)."""
-    body = "\n\n".join(digest_sections(d, now=now)).replace("*", "")
+    body = unescape("\n\n".join(digest_sections(d, now=now)).replace("*", ""))
     return digest_title(d) + "\n\n" + body + "\n"

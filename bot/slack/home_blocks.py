@@ -11,9 +11,12 @@ from bot.services.engagements import EngagementStatus
 from bot.services.retainer import MonthSummary
 from bot.slack.blocks import Blocks, band_text, context, month_line, section
 from bot.slack.capture_blocks import question_line, review_line
+from bot.slack.lists import VIEW_BLOCK_LIMIT, cut, list_text
+from bot.slack.mrkdwn import escape
 
 PER_CARD = 5
-MAX_CARDS = 12
+BLOCKS_PER_CARD = 4
+MAX_CARDS = 12  # 1 header + 12 cards of 4 blocks + 2 context lines: within a view's 100 blocks
 
 
 @dataclass(frozen=True)
@@ -34,10 +37,11 @@ def home_view(cards: list[HomeCard], *, now: datetime, is_cto: bool) -> dict[str
         blocks.append(section(
             "I keep your fractional CTO's time, questions and decisions in your client channel. "
             "Ask questions there; `/cto help` lists the commands."))
-    for card in cards[:MAX_CARDS]:
+    shown, more = cut(cards, min(MAX_CARDS, (VIEW_BLOCK_LIMIT - 3) // BLOCKS_PER_CARD))
+    for card in shown:
         e = card.status.engagement
         channels = ", ".join(f"<#{c}>" for c in card.status.channels) or "no channel"
-        lines = [f"*{e.display_name}* · {e.tier} tier · {band_text(e)} · {channels}"]
+        lines = [f"*{escape(e.display_name)}* · {e.tier} tier · {band_text(e)} · {channels}"]
         if card.summary is not None:
             lines.append(month_line(card.summary, e))
         if card.overdue:
@@ -45,18 +49,12 @@ def home_view(cards: list[HomeCard], *, now: datetime, is_cto: bool) -> dict[str
                          f"{e.response_target_hours:g}-hour first-response target")
         blocks.append({"type": "divider"})
         blocks.append(section("\n".join(lines)))
-        blocks.append(section("*Open questions*\n" + _list([question_line(q, e, now) for q in card.questions],
-                                                           "none")))
-        blocks.append(section("*Open review requests*\n" + _list([review_line(r, now) for r in card.reviews], "none")))
-    if len(cards) > MAX_CARDS:
-        blocks.append(context(f"and {len(cards) - MAX_CARDS} more engagements"))
+        blocks.append(section(list_text([question_line(q, e, now) for q in card.questions],
+                                        head="*Open questions*", empty="none", max_items=PER_CARD)))
+        blocks.append(section(list_text([review_line(r, now) for r in card.reviews],
+                                        head="*Open review requests*", empty="none", max_items=PER_CARD)))
+    if more:
+        blocks.append(context(f"{more} engagements"))
     if is_cto:
         blocks.append(context("You see every engagement you are the CTO of. Founders see only their own."))
-    return {"type": "home", "blocks": blocks[:50]}
-
-
-def _list(lines: list[str], empty: str) -> str:
-    if not lines:
-        return empty
-    more = f"\nand {len(lines) - PER_CARD} more" if len(lines) > PER_CARD else ""
-    return "\n".join(lines[:PER_CARD]) + more
+    return {"type": "home", "blocks": blocks}

@@ -7,6 +7,7 @@ from bot.formatting import duration
 from bot.services.categories import CATEGORIES
 from bot.services.statement import MonthlyStatement
 from bot.slack.blocks import Blocks, context, section
+from bot.slack.mrkdwn import escape
 
 
 def statement_title(s: MonthlyStatement) -> str:
@@ -41,5 +42,5 @@ def statement_message(s: MonthlyStatement) -> tuple[str, Blocks]:
     blocks: Blocks = [{"type": "header", "text": {"type": "plain_text", "text": statement_title(s)[:150]}},
                       section(headline), section("*By category*\n" + "\n".join(lines)),
                       context("The Harvest CSV of the month's entries is in this thread.")]
-    fallback = f"{statement_title(s)}: {duration(summary.minutes)} of {band_text}, {verdict(s)}."
+    fallback = f"{escape(statement_title(s))}: {duration(summary.minutes)} of {band_text}, {verdict(s)}."
     return fallback, blocks

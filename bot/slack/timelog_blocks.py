@@ -12,8 +12,11 @@ from bot.services.logtime_parser import format_minutes
 from bot.services.retainer import MonthSummary
 from bot.slack import ids
 from bot.slack.blocks import Blocks, context, input_block, month_line, section
+from bot.slack.lists import cut
+from bot.slack.mrkdwn import escape, inline
 
-MAX_LISTED = 40
+MAX_LISTED = 40  # a head, a context line, 40 entries and "and N more": within a message's 50 blocks
+NOTE_LIMIT = 500
 
 
 def day_text(day: date, today: date) -> str:
@@ -37,9 +40,9 @@ def logged_message(entry: TimeEntry, *, engagement: Engagement, summary: MonthSu
                    verb: str = "Logged") -> tuple[str, Blocks]:
     """The ephemeral confirmation of a new or edited entry, with Undo and Edit."""
     what = f"{format_minutes(entry.minutes)} of {entry.category}"
-    note = f" — “{entry.note}”" if entry.note else ""
+    note = f" — “{inline(entry.note, NOTE_LIMIT)}”" if entry.note else ""
     text = (f"{verb} {what} for <@{entry.user_id}> on {day_text(entry.work_date, today)} "
-            f"at *{engagement.display_name}*{note}.")
+            f"at *{escape(engagement.display_name)}*{note}.")
     blocks: Blocks = [
         section(text),
         context(month_line(summary, engagement)),
@@ -55,18 +58,20 @@ def week_message(entries: list[TimeEntry], *, engagement: Engagement, summary: M
                  today: date) -> tuple[str, Blocks]:
     """`/logtime list`: this week's entries, each with a Delete button."""
     total = sum(e.minutes for e in entries)
-    head = f"*{engagement.display_name}* — this week: {format_minutes(total) if total else 'nothing logged yet'}"
+    name = escape(engagement.display_name)
+    head = f"*{name}* — this week: {format_minutes(total) if total else 'nothing logged yet'}"
     blocks: Blocks = [section(head), context(month_line(summary, engagement))]
-    for entry in entries[:MAX_LISTED]:
-        note = f" — {entry.note}" if entry.note else ""
+    shown, more = cut(entries, MAX_LISTED)
+    for entry in shown:
+        note = f" — {inline(entry.note, NOTE_LIMIT)}" if entry.note else ""
         line = (f"{entry.work_date:%a %d %b} · *{format_minutes(entry.minutes)}* {entry.category} · "
                 f"<@{entry.user_id}>{note}")
         block = section(line)
         block["accessory"] = _button("Delete", ids.ACTION_LOGTIME_DELETE, str(entry.id))
         blocks.append(block)
-    if len(entries) > MAX_LISTED:
-        blocks.append(context(f"and {len(entries) - MAX_LISTED} more"))
-    text = f"{engagement.display_name}: {len(entries)} entries this week ({format_minutes(total) if total else '0h'})"
+    if more:
+        blocks.append(context(more))
+    text = f"{name}: {len(entries)} entries this week ({format_minutes(total) if total else '0h'})"
     return text, blocks
 
 

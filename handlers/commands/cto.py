@@ -16,6 +16,7 @@ from bot.errors import InvalidInput, NotAllowed
 from bot.models import utcnow
 from bot.services import capture, digest, engagements, handover, retainer
 from bot.slack import blocks, capture_blocks, digest_blocks, ids
+from bot.slack.mrkdwn import escape
 from handlers.context import team_of
 from handlers.errors import user_errors
 from handlers.handover_send import send_handover
@@ -100,7 +101,7 @@ def handover_reply(*, command: dict[str, Any], body: dict[str, Any], client: Web
                                     title=f"{display} handover pack, {today:%d %b %Y}")
     if queued is None:
         return {"text": "ctobot is busy right now; please try `/cto handover` again in a minute."}
-    return {"text": f"Preparing {display}'s handover pack: it will arrive in your DM as a Markdown file "
+    return {"text": f"Preparing {escape(display)}'s handover pack: it will arrive in your DM as a Markdown file "
                     "(also `ctobot export handover --client " + name + "`)."}
 
 

@@ -13,6 +13,7 @@ from bot.errors import InvalidInput
 from bot.models import Decision, Engagement
 from bot.services import decisions, engagements
 from bot.slack import blocks, decision_blocks, ids
+from bot.slack.mrkdwn import escape
 from handlers import decision_work
 from handlers.context import team_of
 from handlers.errors import user_errors
@@ -29,7 +30,7 @@ def require_thread(decision: Decision) -> None:
 
 def decide_reply(decision: Decision, changed: bool, verb: str) -> str:
     """`Accepted ADR-0003: …` or, when nothing changed, that it already was."""
-    name = f"{decisions.label(decision.number)}: {decision.title}"
+    name = f"{decisions.label(decision.number)}: {escape(decision.title)}"
     return f"{verb.title()}ed {name}." if changed else f"{name} is already {decision.status}."
 
 
@@ -72,7 +73,7 @@ def register(app: App, deps: Deps) -> None:
             with transaction(deps.session_factory) as session:
                 new, old = decisions.supersede(session, engagement=engagement, number=number,
                                                title=" ".join(words[2:]), user_id=user_id, channel_id=channel_id)
-                reply = (f"Recorded {decisions.label(new.number)}: {new.title}, superseding "
+                reply = (f"Recorded {decisions.label(new.number)}: {escape(new.title)}, superseding "
                          f"{decisions.label(old.number)}.")
                 new_id, old_id = new.id, old.id
             ack(text=reply)
@@ -82,7 +83,7 @@ def register(app: App, deps: Deps) -> None:
         with transaction(deps.session_factory) as session:
             decision = decisions.record_decision(session, engagement=engagement, title=text, user_id=user_id,
                                                  channel_id=channel_id)
-            reply, decision_id = (f"Recorded {decisions.label(decision.number)}: {decision.title}. "
+            reply, decision_id = (f"Recorded {decisions.label(decision.number)}: {escape(decision.title)}. "
                                   f"Its card is in the channel; discuss in its thread."), decision.id
         ack(text=reply)
         deps.background.submit(decision_work.post_card, deps, client, decision_id)

@@ -13,6 +13,7 @@ from bot.errors import InvalidInput
 from bot.models import utcnow
 from bot.services import artifacts, engagements, risks
 from bot.slack import blocks, delivery_blocks, ids
+from bot.slack.mrkdwn import escape
 from handlers.context import team_of
 from handlers.errors import user_errors
 
@@ -65,13 +66,13 @@ def register(app: App, deps: Deps) -> None:
             if sub == "add":
                 title, severity = risks.parse_add(" ".join(words[1:]))
                 risk = risks.add_risk(session, engagement=engagement, title=title, severity=severity, user_id=user_id)
-                prefix = f"Added risk R{risk.number} ({risk.severity}): {risk.title}\n"
+                prefix = f"Added risk R{risk.number} ({risk.severity}): {escape(risk.title)}\n"
             elif sub == "close":
                 if len(words) < 2 or not words[1].lstrip("Rr").isdigit():
                     raise InvalidInput("Name the risk's number: `/risk close 3 mitigated by the new replica`.")
                 risk = risks.close_risk(session, engagement=engagement, number=int(words[1].lstrip("Rr")),
                                         user_id=user_id, note=" ".join(words[2:]))
-                prefix = f"Closed risk R{risk.number}: {risk.title}\n"
+                prefix = f"Closed risk R{risk.number}: {escape(risk.title)}\n"
             elif sub:
                 raise InvalidInput(f"I don't know `/risk {sub}`.\n{blocks.command_usage(ids.CMD_RISK)}")
             text, message_blocks = delivery_blocks.risks_message(

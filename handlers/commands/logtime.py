@@ -18,6 +18,7 @@ from bot.models import Engagement
 from bot.services import engagements, exports, retainer, timelog
 from bot.services.logtime_parser import parse_logtime
 from bot.slack import blocks, ids, timelog_blocks
+from bot.slack.mrkdwn import escape
 from handlers.clock import user_today
 from handlers.context import team_of
 from handlers.errors import user_errors
@@ -60,7 +61,7 @@ def register(app: App, deps: Deps) -> None:
                 entry = timelog.undo_last(session, user_id=user_id, engagement=engagement, team_id=team_id)
                 owner = session.get(Engagement, entry.engagement_id)
                 reply = {"text": f"Removed {timelog_blocks.format_minutes(entry.minutes)} of {entry.category} on "
-                                 f"{entry.work_date.isoformat()} from {owner.display_name}. "  # type: ignore[union-attr]
+                                 f"{entry.work_date.isoformat()} from {escape(owner.display_name)}. "  # type: ignore[union-attr]
                                  "It stays in the export's audit trail."}
             else:
                 engagement = _require(engagement)
@@ -77,8 +78,8 @@ def register(app: App, deps: Deps) -> None:
                     month = _month_arg(words[1:], default=today)
                     after = partial(send_month_csv, deps, client, engagement_id=engagement.id, month=month,
                                     user_id=user_id)
-                    reply = {"text": f"Preparing {engagement.display_name}'s hours for {month:%B %Y} as a Harvest "
-                                     "CSV; I'll send it to you in a direct message."}
+                    reply = {"text": f"Preparing {escape(engagement.display_name)}'s hours for {month:%B %Y} as a "
+                                     "Harvest CSV; I'll send it to you in a direct message."}
                 else:
                     request = parse_logtime(" ".join(words), today=today)
                     logged = timelog.log_time(session, engagement=engagement, user_id=user_id, request=request,

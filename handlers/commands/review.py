@@ -12,6 +12,7 @@ from bot.deps import Deps
 from bot.models import utcnow
 from bot.services import capture, engagements
 from bot.slack import blocks, capture_blocks, ids
+from bot.slack.mrkdwn import inline
 from handlers.context import team_of
 from handlers.errors import user_errors
 
@@ -40,7 +41,7 @@ def register(app: App, deps: Deps) -> None:
                                                  channel_id=command["channel_id"], requester_id=command["user_id"])
             if new:
                 reply = (f"Recorded a review request for {review.url}"
-                         f"{' — ' + review.note if review.note else ''}. The CTO will see it in `/review list` "
+                         f"{' — ' + inline(review.note) if review.note else ''}. The CTO will see it in `/review list` "
                          "and in the weekly digest.")
             else:
                 reply = (f"{review.url} is already on the list (requested by <@{review.requester_user_id}> on "

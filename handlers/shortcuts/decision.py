@@ -13,6 +13,7 @@ from bot.deps import Deps
 from bot.services import decisions
 from bot.services.decisions import DecisionFields
 from bot.slack import ids
+from bot.slack.mrkdwn import escape
 from handlers import decision_work
 from handlers.context import channel_of, request_scope
 from handlers.errors import user_errors
@@ -44,8 +45,8 @@ def register(app: App, deps: Deps) -> None:
                 session, engagement=engagement, title=title_from(text), user_id=body["user"]["id"],
                 fields=DecisionFields(context=text), channel_id=channel_id,
                 thread_ts=str(message.get("thread_ts") or message.get("ts")))
-            reply = (f"Recorded {decisions.label(decision.number)}: {decision.title}. Its card is in this thread; "
-                     f"`/decision draft {decision.number}` drafts the ADR from the thread.")
+            reply = (f"Recorded {decisions.label(decision.number)}: {escape(decision.title)}. Its card is in this "
+                     f"thread; `/decision draft {decision.number}` drafts the ADR from the thread.")
             decision_id = decision.id
         ack()
         deps.background.submit(decision_work.post_card, deps, client, decision_id)
