@@ -26,6 +26,7 @@ PR = "https://github.com/acme/api/pull/7"
 
 @pytest.fixture
 def acme(slack_app):
+    slack_app.fake.set_members("C1", ["U1", "U2"])  # U2, a client engineer, writes in the channel
     return add_engagement(slack_app.session_factory, name="acme", channel="C1", ctos=("U1",),
                           display_name="Acme", start_date=date(2026, 9, 1))
 
