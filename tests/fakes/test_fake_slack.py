@@ -129,15 +129,16 @@ def test_conversations_members_open_and_info(fake, client):
 
 
 def test_views_open_update_publish(fake, client):
+    divider = [{"type": "divider"}]
     view = {"type": "modal", "callback_id": "setup", "title": {"type": "plain_text", "text": "Setup"},
-            "blocks": []}
+            "blocks": divider}
     opened = client.views_open(trigger_id="trig", view=view)["view"]
     assert opened["id"].startswith("V") and opened["callback_id"] == "setup"
     updated = client.views_update(view_id=opened["id"], view={**view, "callback_id": "setup2"})["view"]
     assert updated["id"] == opened["id"] and fake.views[opened["id"]]["callback_id"] == "setup2"
     with pytest.raises(SlackApiError, match="not_found"):
         client.views_update(view_id="V404", view=view)
-    home = client.views_publish(user_id="U1", view={"type": "home", "blocks": []})["view"]
+    home = client.views_publish(user_id="U1", view={"type": "home", "blocks": divider})["view"]
     assert fake.home_views["U1"]["id"] == home["id"] and home["type"] == "home"
     assert fake.wait_for("views.publish")[0].args["user_id"] == "U1"
 
