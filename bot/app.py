@@ -56,6 +56,7 @@ def create_app(settings: Settings, *, deps: Deps, client: WebClient | None = Non
             client=client or make_web_client(settings, token=None),
             oauth_settings=oauth_settings,
             listener_executor=executor,
+            raise_error_for_unhandled_request=True,  # answered 200 in handlers/errors.py, not 404
             request_verification_enabled=not settings.socket_mode or signing_secret is not None,
         )
     else:
@@ -69,6 +70,7 @@ def create_app(settings: Settings, *, deps: Deps, client: WebClient | None = Non
             # auth.test runs on the first request instead, so a slow Slack never stops the app from starting.
             token_verification_enabled=False,
             listener_executor=executor,
+            raise_error_for_unhandled_request=True,  # answered 200 in handlers/errors.py, not 404
             request_verification_enabled=signing_secret is not None,
         )
     register_handlers(app, deps)

@@ -7,7 +7,8 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltContext
+from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.util.utils import get_arg_names_of_callable
 
 from bot.errors import DomainError
@@ -100,11 +101,28 @@ def _first_input_block(body: dict[str, Any]) -> str | None:
     return None
 
 
+def _kind(body: Any) -> str:
+    if not isinstance(body, dict):
+        return "?"
+    event = body.get("event")
+    inner = event.get("type") if isinstance(event, dict) else None
+    return f"{body.get('type')}/{inner}" if inner else str(body.get("type") or body.get("command") or "?")
+
+
 def register(app: App) -> None:
-    """Log anything that escapes a listener or middleware with an id; never echo it to Slack."""
+    """Log anything that escapes a listener or middleware with an id; never echo it to Slack.
+
+    A request no listener handles (an event type the app does not act on, app_rate_limited, a click on a
+    button of an older version) is answered 200 instead of Bolt's 404: for events, Slack counts anything
+    else as a failure, retries it and eventually disables the subscription.
+    """
 
     @app.error
-    def global_error_handler(error: Exception, body: dict[str, Any]) -> None:
+    def global_error_handler(error: Exception, body: dict[str, Any]) -> BoltResponse | None:
+        if isinstance(error, BoltUnhandledRequestError):
+            logger.info("no listener for a %s request; answered 200", _kind(body)[:100])
+            return BoltResponse(status=200, body="")
         error_id = new_error_id()
         logger.error("unhandled error %s (%s)", error_id, body.get("type") if isinstance(body, dict) else "?",
                      exc_info=error)
+        return None

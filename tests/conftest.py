@@ -51,14 +51,27 @@ def session(session_factory: SessionFactory) -> Iterator[Any]:
         yield session
 
 
+INVALID_PAYLOADS_MARK = "slack_refuses"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", f"{INVALID_PAYLOADS_MARK}: the test means to send payloads Slack refuses "
+                                       "(the fake_slack fixture then does not fail it for them)")
+
+
 @pytest.fixture
-def fake_slack() -> Iterator[FakeSlack]:
+def fake_slack(request: pytest.FixtureRequest) -> Iterator[FakeSlack]:
+    """The fake Slack Web API; a test during which it saw a payload real Slack refuses fails."""
     from tests.fakes.slack_api import FakeSlack
 
     fake = FakeSlack()
     fake.start()
     yield fake
     fake.stop()
+    if fake.violations and request.node.get_closest_marker(INVALID_PAYLOADS_MARK) is None:
+        report = "\n".join(f"  {v.where}: {message}" for v in fake.violations for message in v.messages)
+        pytest.fail(f"the app sent Slack {len(fake.violations)} payload(s) real Slack refuses:\n{report}",
+                    pytrace=False)
 
 
 @pytest.fixture

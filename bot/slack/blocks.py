@@ -142,8 +142,9 @@ def setup_modal(*, channel_id: str, team_id: str, user_id: str, engagement: Enga
                                      "placeholder": {"type": "plain_text", "text": "e.g. 12-15"}}
     if e and (e.tier == CUSTOM or (e.hours_min, e.hours_max) != (TIERS[e.tier].hours_min, TIERS[e.tier].hours_max)):
         hours_element["initial_value"] = f"{e.hours_min}-{e.hours_max}"
-    options = [_option("ADR drafts may use the LLM (the client consents to sending decision threads)",
-                       ids.OPTION_LLM_CONSENT),
+    # An option's text is at most 75 characters in Slack; the detail goes in its description (also 75).
+    options = [_option("ADR drafts may use the LLM", ids.OPTION_LLM_CONSENT,
+                       "The client consents to sending decision threads to it"),
                _option("Post the weekly digest in this channel", ids.OPTION_PRIMARY_CHANNEL)]
     initial_options = [options[1]]
     if e and e.llm_consent:

@@ -20,6 +20,8 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo
 
+from tests.fakes import block_kit
+
 Args = dict[str, Any]
 # Arguments that arrive as JSON strings when sent form-encoded; they are recorded decoded.
 JSON_ARGS = frozenset({"blocks", "attachments", "view", "files", "metadata", "user_auth_blocks"})
@@ -39,7 +41,18 @@ class Call:
 
 
 class SlackError(Exception):
-    """Answered as HTTP 200 {"ok": false, "error": <message>}, as Slack does."""
+    """Answered as HTTP 200 {"ok": false, "error": <message>, **extra}, as Slack does."""
+
+    def __init__(self, error: str, **extra: Any) -> None:
+        super().__init__(error)
+        self.extra = extra
+
+
+@dataclass
+class Violation:
+    """A payload real Slack would have refused: where it was sent and Slack's messages about it."""
+    where: str  # an API method, "response_url", or "ack:<what the app answered>"
+    messages: list[str]
 
 
 def _ts_key(ts: str) -> tuple[int, int]:
@@ -82,6 +95,8 @@ class FakeSlack:
         self.valid_app_tokens: set[str] | None = None  # None: any xapp- token; a set: only those
         self.clock: Callable[[], float] = time.time  # drives generated ts values and users' tz offsets
         self.calls: list[Call] = []
+        # Payloads real Slack would refuse; the fake_slack fixture fails any test that leaves one here.
+        self.violations: list[Violation] = []
         self.responses: list[Args] = []  # posts to response_url()s: {"name", "json", "at"}
         self.ephemerals: list[Args] = []
         self.uploads: list[Args] = []  # {"file_id", "filename", "length", "data", "title", "channel_id", ...}
@@ -168,6 +183,27 @@ class FakeSlack:
             self.calls.clear()
             self.responses.clear()
             self.ephemerals.clear()
+
+    # validation: what real Slack refuses
+
+    def check(self, where: str, messages: list[str]) -> list[str]:
+        """Record `messages` (Slack's reasons for refusing a payload sent to `where`), if any; return them."""
+        if messages:
+            with self._cond:
+                self.violations.append(Violation(where, list(messages)))
+        return messages
+
+    def _check_message(self, method: str, args: Args) -> None:
+        errors = self.check(method, block_kit.message_errors(args))
+        if errors:
+            too_long = all("json-pointer:/text]" in e for e in errors)
+            raise SlackError("msg_too_long" if too_long else "invalid_blocks", errors=errors,
+                             response_metadata={"messages": errors})
+
+    def _check_view(self, method: str, view: Any) -> None:
+        errors = self.check(method, block_kit.view_errors(view))
+        if errors:
+            raise SlackError("invalid_arguments", response_metadata={"messages": errors})
 
     # state
 
@@ -277,12 +313,18 @@ class FakeSlack:
                     status, body = (200, f"OK - {len(raw)}") if upload.get("file_id") else (404, "not found")
                     self._send(req, status, body.encode(), "text/plain")
             elif parts.path.startswith("/response/"):  # what Bolt's respond() posts: JSON
+                payload = json.loads(raw) if raw.startswith(b"{") else raw.decode()
+                errors = self.check("response_url", block_kit.message_errors(payload)
+                                    if isinstance(payload, dict) else [])
                 with self._cond:
                     self.responses.append({"name": parts.path[len("/response/"):], "at": time.time(),
-                                           "json": json.loads(raw) if raw.startswith(b"{") else raw.decode()})
+                                           "json": payload, "refused": bool(errors)})
                     self._cond.notify_all()
                 if not self._faulted(req, "response_url"):
-                    self._send(req, 200, b"ok", "text/plain")
+                    if errors:  # as incoming webhooks answer a payload they refuse
+                        self._send(req, 400, b"invalid_blocks", "text/plain")
+                    else:
+                        self._send(req, 200, b"ok", "text/plain")
             else:
                 self._send(req, 404, b"not found", "text/plain")
         except Exception as exc:  # a bug in the fake: make it visible in the test's failure
@@ -318,7 +360,7 @@ class FakeSlack:
                 identity = None if method in NO_TOKEN_METHODS else self._identity(token)
                 result = {"ok": True, **handler(args, identity, token)}
         except SlackError as exc:
-            result = {"ok": False, "error": str(exc)}
+            result = {"ok": False, "error": str(exc), **exc.extra}
         self._send(req, 200, json.dumps(result).encode(), JSON_TYPE)
 
     @staticmethod
@@ -440,9 +482,10 @@ class FakeSlack:
                         if args.get(key)})
         return message
 
-    def _view(self, me: Args, view: Any, view_id: str, **extra: Any) -> Args:
+    def _view(self, method: str, me: Args, view: Any, view_id: str, **extra: Any) -> Args:
         if not isinstance(view, dict):
             raise SlackError("invalid_arguments")
+        self._check_view(method, view)
         out = {"id": view_id, "team_id": me["team_id"], "type": "modal", "blocks": [], "private_metadata": "",
                "callback_id": "", "state": {"values": {}}, "hash": f"{int(self.clock())}.{next(self._ids)}",
                "title": None, "clear_on_close": False, "notify_on_close": False, "close": None,
@@ -466,6 +509,7 @@ class FakeSlack:
         channel = self._channel_arg(a)
         if not any(a.get(key) for key in ("text", "blocks", "attachments")):
             raise SlackError("no_text")
+        self._check_message("chat.postMessage", a)
         message = self._bot_message(me, a, self._next_ts())
         self._store(channel, message)
         return {"channel": channel, "ts": message["ts"], "message": self._public(channel, message)}
@@ -475,6 +519,7 @@ class FakeSlack:
         message = self._find(channel, ts)
         if message.get("user") != me["user_id"]:
             raise SlackError("cant_update_message")
+        self._check_message("chat.update", a)
         message.update({key: a[key] for key in ("text", "blocks", "attachments", "metadata") if key in a})
         message["edited"] = {"user": me["user_id"], "ts": self._next_ts()}
         return {"channel": channel, "ts": ts, "text": message.get("text", ""),
@@ -490,6 +535,7 @@ class FakeSlack:
 
     def _api_chat_postEphemeral(self, a: Args, me: Args, _: str) -> Args:
         channel, user = self._channel_arg(a), self._require(a, "user")[0]
+        self._check_message("chat.postEphemeral", a)
         ts = self._next_ts()
         self.ephemerals.append({**self._bot_message(me, a, ts), "channel": channel, "user": user})
         return {"message_ts": ts}
@@ -552,9 +598,11 @@ class FakeSlack:
 
     def _api_views_open(self, a: Args, me: Args, _: str) -> Args:
         self._require(a, "trigger_id", "view")
-        return {"view": self._view(me, a["view"], self._next_id("V"))}
+        return {"view": self._view("views.open", me, a["view"], self._next_id("V"))}
 
-    _api_views_push = _api_views_open
+    def _api_views_push(self, a: Args, me: Args, _: str) -> Args:
+        self._require(a, "trigger_id", "view")
+        return {"view": self._view("views.push", me, a["view"], self._next_id("V"))}
 
     def _api_views_update(self, a: Args, me: Args, _: str) -> Args:
         self._require(a, "view")
@@ -565,12 +613,14 @@ class FakeSlack:
             raise SlackError("not_found")
         if a.get("hash") and a["hash"] != old["hash"]:
             raise SlackError("hash_conflict")
-        return {"view": self._view(me, a["view"], old["id"], root_view_id=old["root_view_id"])}
+        return {"view": self._view("views.update", me, a["view"], old["id"],
+                                    root_view_id=old["root_view_id"])}
 
     def _api_views_publish(self, a: Args, me: Args, _: str) -> Args:
         user_id = self._require(a, "user_id", "view")[0]
         old = self.home_views.get(user_id)
-        self.home_views[user_id] = view = self._view(me, a["view"], old["id"] if old else self._next_id("V"))
+        self.home_views[user_id] = view = self._view("views.publish", me, a["view"],
+                                                         old["id"] if old else self._next_id("V"))
         return {"view": view}
 
     def _api_files_getUploadURLExternal(self, a: Args, me: Args, _: str) -> Args:

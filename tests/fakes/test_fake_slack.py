@@ -29,6 +29,7 @@ from tests.fakes.socket_mode import SocketModeServer
 from tests.helpers.slack_requests import SlackSender, sign, view_state
 
 SECRET = "fake-test-secret"
+pytest_plugins = ["pytester"]  # to prove that a test whose app sent an invalid payload fails
 
 
 @pytest.fixture
@@ -132,15 +133,16 @@ def test_conversations_members_open_and_info(fake, client):
 
 
 def test_views_open_update_publish(fake, client):
+    divider = [{"type": "divider"}]
     view = {"type": "modal", "callback_id": "setup", "title": {"type": "plain_text", "text": "Setup"},
-            "blocks": []}
+            "blocks": divider}
     opened = client.views_open(trigger_id="trig", view=view)["view"]
     assert opened["id"].startswith("V") and opened["callback_id"] == "setup"
     updated = client.views_update(view_id=opened["id"], view={**view, "callback_id": "setup2"})["view"]
     assert updated["id"] == opened["id"] and fake.views[opened["id"]]["callback_id"] == "setup2"
     with pytest.raises(SlackApiError, match="not_found"):
         client.views_update(view_id="V404", view=view)
-    home = client.views_publish(user_id="U1", view={"type": "home", "blocks": []})["view"]
+    home = client.views_publish(user_id="U1", view={"type": "home", "blocks": divider})["view"]
     assert fake.home_views["U1"]["id"] == home["id"] and home["type"] == "home"
     assert fake.wait_for("views.publish")[0].args["user_id"] == "U1"
 
@@ -400,3 +402,204 @@ def test_bolt_accepts_what_the_sender_sends(fake, bolt):
                         timestamp=int(time.time()) - 600)
     assert stale.status == 401
     assert json.loads(json.dumps(seen))  # every payload was plain JSON
+
+
+# ---------------------------------------------------------------- payloads real Slack refuses
+
+def _section(text: str, **fields: Any) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}, **fields}
+
+
+def _button(action_id: str, text: str = "Go", **fields: Any) -> dict[str, Any]:
+    return {"type": "button", "action_id": action_id, "text": {"type": "plain_text", "text": text}, **fields}
+
+
+def _option(text: str, value: str = "v") -> dict[str, Any]:
+    return {"text": {"type": "plain_text", "text": text}, "value": value}
+
+
+def _modal(*blocks: dict[str, Any], title: str = "Client engagement", **fields: Any) -> dict[str, Any]:
+    return {"type": "modal", "callback_id": "setup", "title": {"type": "plain_text", "text": title},
+            "submit": {"type": "plain_text", "text": "Save"}, "blocks": list(blocks), **fields}
+
+
+def _checkboxes(*options: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "input", "block_id": "opts", "optional": True, "label": {"type": "plain_text", "text": "Options"},
+            "element": {"type": "checkboxes", "action_id": "options", "options": list(options)}}
+
+
+def _refused(call) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    with pytest.raises(SlackApiError) as error:
+        call()
+    return error.value.response.data
+
+
+def test_a_76_character_option_is_refused_and_75_taken(fake, client):
+    refused = _refused(lambda: client.views_open(trigger_id="t", view=_modal(_checkboxes(_option("x" * 76)))))
+    assert refused["error"] == "invalid_arguments"
+    assert any("/view/blocks/0/element/options/0/text/text" in m for m in refused["response_metadata"]["messages"])
+    assert fake.views == {} and [v.where for v in fake.violations] == ["views.open"]
+    fake.violations.clear()
+    assert client.views_open(trigger_id="t", view=_modal(_checkboxes(_option("x" * 75))))["ok"]
+    assert fake.violations == []
+
+
+def test_a_76_character_option_in_a_select_is_refused_though_slack_sdk_lets_it_pass(fake, client):
+    select = {"type": "static_select", "action_id": "tier", "options": [_option("x" * 76)]}
+    blocks = [_section("x", accessory=select)]
+    refused = _refused(lambda: client.chat_postMessage(channel="C1", text="t", blocks=blocks))
+    assert refused["error"] == "invalid_blocks"
+    assert refused["response_metadata"]["messages"] == refused["errors"]
+    assert any("/blocks/0/accessory/options/0/text/text" in m for m in refused["errors"])
+    assert fake.messages("C1") == [] and fake.violations
+
+
+def test_51_blocks_are_refused_in_a_message_and_101_in_a_view(fake, client):
+    blocks = [_section(f"line {n}") for n in range(51)]
+    refused = _refused(lambda: client.chat_postMessage(channel="C1", text="t", blocks=blocks))
+    assert refused["error"] == "invalid_blocks" and "no more than 50 items" in refused["errors"][0]
+    assert fake.messages("C1") == []
+    assert client.chat_postMessage(channel="C1", text="t", blocks=blocks[:50])["ok"]
+    assert _refused(lambda: client.views_publish(user_id="U1", view={"type": "home", "blocks": blocks * 2}))
+    assert client.views_publish(user_id="U1", view={"type": "home", "blocks": blocks + blocks[:49]})["ok"]
+    assert [v.where for v in fake.violations] == ["chat.postMessage", "views.publish"]
+
+
+def test_duplicate_action_ids_in_a_block_and_duplicate_block_ids_are_refused(fake, client):
+    twice = [{"type": "actions", "block_id": "b", "elements": [_button("delete"), _button("delete")]}]
+    refused = _refused(lambda: client.chat_postMessage(channel="C1", text="t", blocks=twice))
+    assert any("duplicate action_id 'delete'" in m for m in refused["errors"])
+    same_block = [_section("a", block_id="x"), _section("b", block_id="x")]
+    refused = _refused(lambda: client.chat_update(channel="C1", ts=fake.add_message("C1", "m", user="U_BOT"),
+                                                  text="t", blocks=same_block))
+    assert any("duplicate block_id 'x'" in m for m in refused["errors"])
+    refused = _refused(lambda: client.chat_postEphemeral(channel="C1", user="U1", text="t", blocks=twice))
+    assert refused["error"] == "invalid_blocks" and fake.ephemerals == []
+    assert len(fake.violations) == 3
+
+
+@pytest.mark.parametrize(("what", "view", "pointer"), [
+    ("title over 24", _modal(_section("x"), title="x" * 25), "/view"),
+    ("submit over 24", _modal(_section("x"), submit={"type": "plain_text", "text": "x" * 25}), "/view/submit/text"),
+    ("inputs without submit", {**_modal(_checkboxes(_option("a"))), "submit": None}, "/view/submit"),
+    ("private_metadata over 3000", _modal(_section("x"), private_metadata="m" * 3001), "/view"),
+    ("callback_id over 255", _modal(_section("x"), callback_id="c" * 256), "/view"),
+    ("section over 3000", _modal(_section("x" * 3001)), "/view/blocks/0/text/text"),
+    ("empty section text", _modal(_section("")), "/view/blocks/0/text/text"),
+    ("header over 150", _modal({"type": "header", "text": {"type": "plain_text", "text": "h" * 151}}),
+     "/view/blocks/0"),
+    ("mrkdwn header", _modal({"type": "header", "text": {"type": "mrkdwn", "text": "*h*"}}),
+     "/view/blocks/0/text/type"),
+    ("11 context elements", _modal({"type": "context", "elements": [{"type": "mrkdwn", "text": "c"}] * 11}),
+     "/view/blocks/0"),
+    ("26 actions", _modal({"type": "actions", "elements": [_button(f"a{n}") for n in range(26)]}),
+     "/view/blocks/0"),
+    ("button text over 75", _modal({"type": "actions", "elements": [_button("a", "b" * 76)]}),
+     "/view/blocks/0/elements/0/text/text"),
+    ("button value over 2000", _modal({"type": "actions", "elements": [_button("a", value="v" * 2001)]}),
+     "/view/blocks/0/elements/0/value"),
+    ("action_id over 255", _modal({"type": "actions", "elements": [_button("a" * 256)]}),
+     "/view/blocks/0/elements/0/action_id"),
+    ("block_id over 255", _modal(_section("x", block_id="b" * 256)), "/view/blocks/0"),
+    ("option value over 150", _modal(_checkboxes(_option("a", "v" * 151))), "/view/blocks/0/element/options/0/value"),
+    ("initial option not offered", _modal({**_checkboxes(_option("a")), "element": {
+        **_checkboxes(_option("a"))["element"], "initial_options": [_option("b")]}}),
+     "/view/blocks/0/element/initial_options/0"),
+    ("unknown block type", _modal({"type": "sectoin", "text": {"type": "mrkdwn", "text": "x"}}), "/view/blocks/0"),
+])
+def test_a_view_breaking_a_documented_limit_is_refused(fake, client, what, view, pointer):
+    refused = _refused(lambda: client.views_open(trigger_id="t", view=view))
+    assert refused["error"] == "invalid_arguments", what
+    assert any(f"[json-pointer:{pointer}]" in m for m in refused["response_metadata"]["messages"]), \
+        (what, refused["response_metadata"]["messages"])
+    assert fake.views == {} and len(fake.violations) == 1
+
+
+def test_text_over_40000_characters_is_refused(fake, client):
+    assert _refused(lambda: client.chat_postMessage(channel="C1", text="x" * 40_001))["error"] == "msg_too_long"
+    assert client.chat_postMessage(channel="C1", text="x" * 40_000)["ok"]
+
+
+def test_a_valid_message_and_the_apps_own_setup_modal_are_accepted(fake, client):
+    from datetime import date
+
+    from bot.slack.blocks import setup_modal
+
+    blocks = [
+        {"type": "header", "text": {"type": "plain_text", "text": "Weekly digest"}},
+        _section("*Acme* · 12 h of 20–25 h", fields=[{"type": "mrkdwn", "text": "*Questions*\n3"}],
+                 accessory=_button("open", "Open", url="https://example.com", style="primary")),
+        {"type": "divider"},
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": "ctobot"}]},
+        {"type": "actions", "block_id": "decision_card_1", "elements": [
+            _button("accept", "Accept", value="1", style="primary",
+                    confirm={"title": {"type": "plain_text", "text": "Sure?"},
+                             "text": {"type": "mrkdwn", "text": "Accept *ADR-0001*?"},
+                             "confirm": {"type": "plain_text", "text": "Accept"},
+                             "deny": {"type": "plain_text", "text": "Cancel"}}),
+            _button("reject", "Reject", value="1", style="danger")]},
+        {"type": "actions", "block_id": "decision_card_2", "elements": [_button("accept", "Accept", value="2")]},
+    ]
+    assert client.chat_postMessage(channel="C1", text="Weekly digest", blocks=blocks)["ok"]
+    modal = setup_modal(channel_id="C1", team_id="T_TEST", user_id="U1", engagement=None, today=date(2026, 11, 2))
+    assert client.views_open(trigger_id="t", view=modal)["ok"]
+    assert fake.violations == []
+
+
+def test_response_urls_refuse_invalid_blocks(fake):
+    hook = WebhookClient(fake.response_url("r1"))
+    assert hook.send(text="ok", blocks=[_section("fine")]).status_code == 200
+    refused = hook.send(text="t", blocks=[_section("x")] * 51)
+    assert (refused.status_code, refused.body) == (400, "invalid_blocks")
+    assert [v.where for v in fake.violations] == ["response_url"]
+
+
+def test_the_sender_checks_what_the_app_answers(fake, bolt):
+    sender, _ = bolt
+    response = sender.command("/cto", "status")
+    assert response.status == 200 and fake.violations == []  # a plain-text answer
+    sender.check_answer(_json_response({"text": "t", "blocks": [_section("x")] * 51}), "ack:/cto")
+    sender.check_answer(_json_response({"response_action": "update", "view": _modal(title="x" * 25)}),
+                        "ack:view_submission", view=True)
+    sender.check_answer(_json_response({"response_action": "errors", "errors": {"name": ""}}),
+                        "ack:view_submission", view=True)
+    sender.check_answer(_json_response({"response_action": "errors", "errors": {"name": "Too long"}}),
+                        "ack:view_submission", view=True)
+    assert [v.where for v in fake.violations] == ["ack:/cto", "ack:view_submission", "ack:view_submission"]
+
+
+def _json_response(payload: dict[str, Any]):  # type: ignore[no-untyped-def]
+    from tests.helpers.slack_requests import Response
+
+    return Response(200, {"content-type": "application/json"}, json.dumps(payload).encode())
+
+
+def test_a_test_during_which_the_app_sent_an_invalid_payload_fails(pytester):
+    pytester.makeconftest("from tests.conftest import fake_slack, pytest_configure  # noqa: F401\n")
+    pytester.makepyfile(test_sample='''
+import pytest
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+BLOCKS = [{"type": "section", "text": {"type": "mrkdwn", "text": "x"}}] * 51
+
+
+def post(fake):  # an app that logs Slack's refusal and carries on, as ctobot's listeners do
+    try:
+        WebClient(token="xoxb-t", base_url=fake.url).chat_postMessage(channel="C1", text="t", blocks=BLOCKS)
+    except SlackApiError:
+        pass
+
+
+def test_careless(fake_slack):
+    post(fake_slack)
+
+
+@pytest.mark.slack_refuses
+def test_on_purpose(fake_slack):
+    post(fake_slack)
+''')
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2, errors=1)
+    result.stdout.fnmatch_lines(["*ERROR at teardown of test_careless*",
+                                 "*chat.postMessage: [[]ERROR[]] no more than 50 items allowed*"])

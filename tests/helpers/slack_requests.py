@@ -113,7 +113,32 @@ class SlackSender:
 
     def post_payload(self, payload: dict[str, Any]) -> Response:
         """Interactivity: a form with one field, payload=<JSON>."""
-        return self.post(urlencode({"payload": json.dumps(payload)}).encode(), FORM)
+        response = self.post(urlencode({"payload": json.dumps(payload)}).encode(), FORM)
+        if payload.get("type") == "view_submission":
+            self.check_answer(response, "ack:view_submission", view=True)
+        return response
+
+    def check_answer(self, response: Response, where: str, *, view: bool = False) -> None:
+        """Validate what the app answered as Slack would (a message, or a view_submission's response_action);
+        a payload Slack would refuse is recorded on the fake, which fails the test."""
+        if self.fake is None or response.status != 200 or \
+                not response.headers.get("content-type", "").startswith("application/json"):
+            return
+        from tests.fakes import block_kit
+
+        answer = response.json()
+        if not isinstance(answer, dict):
+            self.fake.check(where, ["[ERROR] the answer must be a JSON object [json-pointer:/]"])
+        elif not view:
+            self.fake.check(where, block_kit.message_errors(answer))
+        elif answer.get("response_action") in ("update", "push"):
+            self.fake.check(where, block_kit.view_errors(answer.get("view")))
+        elif answer.get("response_action") == "errors":
+            errors = answer.get("errors")
+            bad = not isinstance(errors, dict) or not errors or not all(
+                isinstance(k, str) and isinstance(v, str) and v for k, v in errors.items())
+            self.fake.check(where, ["[ERROR] errors must map block ids to messages [json-pointer:/errors]"]
+                            if bad else [])
 
     # ------------------------------------------------------------------ ids and common parts
 
@@ -146,7 +171,9 @@ class SlackSender:
                                "type": "url_verification"})
 
     def command(self, command: str, text: str = "", **kwargs: Any) -> Response:
-        return self.post(urlencode(self.command_fields(command, text, **kwargs)).encode(), FORM)
+        response = self.post(urlencode(self.command_fields(command, text, **kwargs)).encode(), FORM)
+        self.check_answer(response, f"ack:{command}")
+        return response
 
     def command_fields(self, command: str, text: str = "", *, user_id: str = "U1", channel_id: str = "C1",
                        user_name: str = "alice", channel_name: str = "general", trigger_id: str | None = None,

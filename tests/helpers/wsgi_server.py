@@ -23,7 +23,9 @@ class WsgiThread:
     def __init__(self, app: Any) -> None:
         self._server = make_server("127.0.0.1", 0, app, server_class=_ThreadingWSGIServer,
                                    handler_class=_QuietHandler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll: shutdown() waits for it, once per test.
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        daemon=True)
 
     @property
     def url(self) -> str:
