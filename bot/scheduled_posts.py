@@ -141,8 +141,9 @@ def _post(deps: Deps, target: _Target, *, kind: str, period: str, what: str, tex
         try:
             found = _find_earlier_post(target, metadata=metadata, since=taken_over_since)
         except Exception as exc:  # e.g. a workspace installed before the history scopes: posting is the lesser harm
-            if rate_limited_for(exc) is not None:  # but not when Slack only asks us to wait: look again then
-                return _failed(deps, target, kind=kind, period=period, what=what, exc=exc)
+            if rate_limited_for(exc) is not None:  # but not when Slack only asks us to wait: look again later
+                return _failed(deps, target, kind=kind, period=period, what=what, exc=exc,
+                               hand_back_to=taken_over_since)
             logger.warning("could not look for an earlier post of %s; posting it", what, exc_info=True)
     if found is not None:
         with transaction(deps.session_factory) as session:
@@ -166,9 +167,12 @@ def _post(deps: Deps, target: _Target, *, kind: str, period: str, what: str, tex
     return PostResult(kind, period, True, channel_id=target.channel_id, message_ts=ts)
 
 
-def _failed(deps: Deps, target: _Target, *, kind: str, period: str, what: str, exc: Exception) -> PostResult:
+def _failed(deps: Deps, target: _Target, *, kind: str, period: str, what: str, exc: Exception,
+            hand_back_to: datetime | None = None) -> PostResult:
     """Record a post Slack did not take. Slack answered (an error, a 429): nothing was posted, so the claim is
-    released, for a retry at once or once Retry-After has passed; otherwise it waits for its lease to run out."""
+    released, for a retry at once or once Retry-After has passed; otherwise it waits for its lease to run out.
+    `hand_back_to`: a takeover rate-limited before it could look for its predecessor's post gives the claim back
+    with the predecessor's claim time, so that whoever retries looks from there (a later time could miss it)."""
     wait = rate_limited_for(exc)
     error = f"rate limited by Slack in {target.channel_id}, retry after {wait} s" if wait is not None \
         else f"{type(exc).__name__}: {exc}"
@@ -176,7 +180,8 @@ def _failed(deps: Deps, target: _Target, *, kind: str, period: str, what: str, e
         run = runs.find_run(session, engagement_id=target.engagement_id, kind=kind, period=period)
         if run is not None:
             runs.mark_failed(session, run=run, error=error, release=isinstance(exc, SlackApiError),
-                             retry_after=timedelta(seconds=wait) if wait is not None else None)
+                             retry_after=timedelta(seconds=wait) if wait is not None else None,
+                             hand_back_to=hand_back_to)
     if wait is not None:
         logger.warning("posting %s: %s; the others go on", what, error)
         return PostResult(kind, period, False, f"posting {what} was {error}; catch-up posts it then")

@@ -76,14 +76,18 @@ def mark_posted(session: Session, *, run: DigestRun, channel_id: str | None, mes
 
 
 def mark_failed(session: Session, *, run: DigestRun, error: str, release: bool,
-                retry_after: timedelta | None = None) -> DigestRun:
+                retry_after: timedelta | None = None, hand_back_to: datetime | None = None) -> DigestRun:
     """Record why the claimed run did not reach Slack; `release` when it surely did not, so it may be retried now,
     or, with `retry_after` (Slack's rate limit), once that much time has passed since the claim.
 
     Otherwise (a timeout: the post may have gone through) the claim is retried once its lease runs out.
+    `hand_back_to` (a takeover that could not look for its predecessor's post) restores the predecessor's stale
+    claim time instead, so that the next taker looks through the channel's history from there.
     """
     run.error = error[:500]
-    if release:  # the claim goes stale, free to take over, right away or `retry_after` after it was made
+    if hand_back_to is not None:
+        run.claimed_at = hand_back_to
+    elif release:  # the claim goes stale, free to take over, right away or `retry_after` after it was made
         run.claimed_at = run.claimed_at - CLAIM_LEASE + (retry_after or -timedelta(seconds=1))
     session.add(run)
     session.flush()

@@ -12,7 +12,7 @@ import pytest
 from bot.background import Background
 from bot.db import transaction
 from bot.deps import Deps
-from bot.scheduled_posts import post_due
+from bot.scheduled_posts import post_due, post_metadata
 from bot.services import runs
 from scheduler.jobs import catch_up
 from tests.conftest import make_settings
@@ -78,17 +78,21 @@ def test_a_rate_limited_digest_says_when_it_will_be_retried(deps, three, fake_sl
     assert posted.posted and len(digests(fake_slack, "C1")) == 1
 
 
-def test_a_takeover_rate_limited_while_looking_for_its_predecessors_post_waits_rather_than_posting(
+def test_a_takeover_rate_limited_while_looking_for_its_predecessors_post_still_finds_it_later(
         deps, three, fake_slack):
     acme = three[0]
-    with transaction(deps.session_factory) as session:  # a poster claimed, then died
+    with transaction(deps.session_factory) as session:  # a poster claimed, posted, and died before recording it
         runs.claim_run(session, engagement_id=acme.id, kind="digest", period="2026-W47", claimed_by="dead:1",
                        now=FRIDAY_SLOT)
+    dead_post = fake_slack.add_message(
+        "C1", "Acme — weekly digest, 2026-W47", user="U_BOT", bot_id="B_BOT",
+        ts=f"{(FRIDAY_SLOT + timedelta(seconds=5)).timestamp():.6f}",
+        metadata=post_metadata(engagement_id=acme.id, kind="digest", period="2026-W47"))
     fake_slack.rate_limit("conversations.history", times=1, retry_after=30, channel="C1")
     later = FRIDAY_SLOT + timedelta(minutes=11)
     [held] = post_due(deps, engagement_id=acme.id, claimed_by="p1", now=later, kinds=("digest",))
     assert not held.posted and posts_to(fake_slack, "C1") == 0  # it did not post blind
-    [posted] = post_due(deps, engagement_id=acme.id, claimed_by="p2", now=later + timedelta(seconds=31),
-                        kinds=("digest",))
-    assert posted.posted and len(digests(fake_slack, "C1")) == 1
-    assert len(fake_slack.calls_to("conversations.history")) == 2
+    [found] = post_due(deps, engagement_id=acme.id, claimed_by="p2", now=later + timedelta(seconds=31),
+                       kinds=("digest",))
+    assert found.posted and found.message_ts == dead_post  # looked from the dead poster's claim, found its post
+    assert posts_to(fake_slack, "C1") == 0 and len(digests(fake_slack, "C1")) == 1
