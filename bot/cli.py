@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from bot import __version__
 from bot.errors import DomainError
+from bot.redact import mask_url
 from bot.settings import Settings, get_settings
 
 logger = logging.getLogger("ctobot")
@@ -134,7 +135,7 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
     from bot.db.migrate import upgrade
 
     upgrade(settings.database_url)
-    print(f"database is up to date ({_safe_url(settings.database_url)})")
+    print(f"database is up to date ({mask_url(settings.database_url)})")
     return 0
 
 
@@ -170,12 +171,6 @@ def _database(settings: Settings, *, migrate: bool = False) -> Iterator[Any]:
     finally:
         engine.dispose()
 
-
-
-def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
 
 
 # --- serving ----------------------------------------------------------------------------------------------
@@ -310,7 +305,7 @@ def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
     if not setting_problems:
         mode = "OAuth (multi-workspace)" if settings.oauth_enabled else "single workspace (bot token)"
         transport = "Socket Mode" if settings.socket_mode else f"HTTP on port {settings.port}"
-        report(True, f"Slack settings: {mode}, {transport}, API at {settings.slack_api_url}")
+        report(True, f"Slack settings: {mode}, {transport}, API at {mask_url(settings.slack_api_url)}")
     if not settings.cto_user_ids:
         print("note  CTO_USER_IDS is not set: whoever runs `/cto setup` first becomes that client's CTO")
     report(*_check_database(settings))
@@ -320,7 +315,7 @@ def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
         from bot.llm.openai_drafter import DEFAULT_MODEL
 
         print(f"ok    LLM drafts: model {settings.openai_model or DEFAULT_MODEL} at "
-              f"{settings.openai_base_url or 'the OpenAI API'}")
+              f"{mask_url(settings.openai_base_url) or 'the OpenAI API'}")
     else:
         print("note  OPENAI_API_KEY is not set: ADR drafts will use the template")
     if problems:
@@ -338,13 +333,13 @@ def _check_database(settings: Settings) -> tuple[bool, str]:
     try:
         current = current_revision(engine)
     except Exception as exc:
-        return False, f"DATABASE_URL {_safe_url(settings.database_url)} is unreachable ({type(exc).__name__})"
+        return False, f"DATABASE_URL {mask_url(settings.database_url)} is unreachable ({type(exc).__name__})"
     finally:
         engine.dispose()
     if current != head_revision():
-        return False, (f"database {_safe_url(settings.database_url)} is at migration {current or 'none'}, "
+        return False, (f"database {mask_url(settings.database_url)} is at migration {current or 'none'}, "
                        f"the code needs {head_revision()}: run `ctobot migrate`")
-    return True, f"database {_safe_url(settings.database_url)} is reachable and migrated ({current})"
+    return True, f"database {mask_url(settings.database_url)} is reachable and migrated ({current})"
 
 
 def _check_auth(settings: Settings) -> tuple[bool, str]:
@@ -359,7 +354,7 @@ def _check_auth(settings: Settings) -> tuple[bool, str]:
     except SlackApiError as exc:
         return False, f"SLACK_BOT_TOKEN was refused by Slack's auth.test ({exc.response.get('error')})"
     except Exception as exc:
-        return False, f"could not reach Slack at {settings.slack_api_url} ({type(exc).__name__})"
+        return False, f"could not reach Slack at {mask_url(settings.slack_api_url)} ({type(exc).__name__})"
     return True, (f"auth.test: workspace {result.get('team')} ({result.get('team_id')}) "
                   f"as @{result.get('user')}")
 

@@ -25,8 +25,9 @@ class Deps:
     llm: Any = None
     users: UserDirectory = field(default_factory=UserDirectory)
 
-    def slack_client(self, team_id: str) -> WebClient | None:
-        """A Web API client for the workspace, for work that no request started (the clock, the CLI)."""
+    def slack_client(self, team_id: str, *, max_rate_limit_wait: float | None = None) -> WebClient | None:
+        """A Web API client for the workspace, for work that no request started (the clock, the CLI); with
+        `max_rate_limit_wait`, a 429 asking for a longer wait is raised rather than slept through."""
         from bot.slack.client import client_for_team
 
-        return client_for_team(self.settings, self.engine, team_id)
+        return client_for_team(self.settings, self.engine, team_id, max_rate_limit_wait=max_rate_limit_wait)

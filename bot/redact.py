@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
+from urllib.parse import unquote
 
 REDACTED = "[redacted]"
 
@@ -40,6 +41,68 @@ def redact(text: str, extra_secrets: Iterable[str] = ()) -> str:
         else:
             text = pattern.sub(REDACTED, text)
     return text
+
+
+# user[:password]@ right after the scheme. By hand rather than urllib.parse.urlsplit, which ends the host at the
+# first "?" or "#" and so would print a password containing one; SQLAlchemy's URLs read the password up to "@".
+_USERINFO = re.compile(r"^(?P<head>[A-Za-z][\w+.-]*://)(?P<user>[^:/?#@]*)(?::(?P<password>[^@]*))?@")
+# Query (or fragment) parameters whose value is a credential: api_key, access_token, sslpassword, X-Amz-Signature, …
+_SECRET_PARAM = re.compile(r"(?i)(key|token|secret|passw|pwd|auth|sig|credential|session)")
+URL_MASK = "***"
+
+
+def _split_url(url: str) -> tuple[re.Match[str] | None, str, str | None, str | None]:
+    """(the user info match, the rest up to "?", the query, the fragment); None for a part the URL lacks."""
+    info = _USERINFO.match(url)
+    rest = url[info.end():] if info else url
+    rest, hash_, fragment = rest.partition("#")
+    rest, qmark, query = rest.partition("?")
+    return info, rest, query if qmark else None, fragment if hash_ else None
+
+
+def _userinfo_secret(info: re.Match[str] | None) -> str | None:
+    """The secret in the user info: the password, or the bare user of an http(s) URL (that is a token)."""
+    if info is None:
+        return None
+    if info["password"] is not None:
+        return info["password"]
+    return (info["user"] or None) if info["head"].lower().startswith(("http://", "https://")) else None
+
+
+def _params(text: str) -> list[tuple[str, str | None]]:
+    """`a=1&b` as [("a", "1"), ("b", None)], as written (not decoded)."""
+    return [(name, value if sep else None) for name, sep, value in (p.partition("=") for p in text.split("&"))]
+
+
+def _masked_params(text: str) -> str:
+    return "&".join(name if value is None else f"{name}={URL_MASK if _SECRET_PARAM.search(name) else value}"
+                    for name, value in _params(text))
+
+
+def mask_url(url: str | None) -> str:
+    """`url` fit to print: its password (or an http(s) URL's bare user, a token) and the values of credential-like
+    query parameters (`api_key=`, `token=`, `sslpassword=`, …) replaced by ***. Any URL: database, Slack, LLM."""
+    if not url:
+        return ""
+    info, rest, query, fragment = _split_url(url)
+    head = info.group(0) if info else ""
+    if info is not None and info["password"] is not None:
+        head = f"{info['head']}{info['user']}:{URL_MASK}@"
+    elif _userinfo_secret(info) is not None:
+        head = f"{info['head']}{URL_MASK}@"  # type: ignore[index]
+    return (head + rest + ("" if query is None else f"?{_masked_params(query)}")
+            + ("" if fragment is None else f"#{_masked_params(fragment)}"))
+
+
+def url_secrets(url: str | None) -> list[str]:
+    """The secrets mask_url hides in `url`, as written and decoded, for the log filter to redact as well."""
+    if not url:
+        return []
+    info, _, query, fragment = _split_url(url)
+    found = [_userinfo_secret(info)]
+    found += [value for text in (query, fragment) if text for name, value in _params(text)
+              if value and _SECRET_PARAM.search(name)]
+    return [variant for value in found if value for variant in dict.fromkeys((value, unquote(value)))]
 
 
 class RedactingFilter(logging.Filter):

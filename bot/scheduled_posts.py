@@ -25,6 +25,7 @@ from bot.deps import Deps
 from bot.errors import NotFound
 from bot.models import DigestRun, Engagement, utcnow
 from bot.services import digest, engagements, exports, runs, schedule, statement
+from bot.slack.client import rate_limited_for
 from bot.slack.digest_blocks import digest_message
 from bot.slack.statement_blocks import statement_message
 from bot.slack.users import names_for
@@ -32,6 +33,9 @@ from bot.slack.users import names_for
 logger = logging.getLogger(__name__)
 
 DIGEST, STATEMENT = "digest", "statement"
+# A 429 asking for longer than this is not slept through: the claim is released until Slack's Retry-After has
+# passed and catch-up posts it then, so one rate-limited channel does not hold up the other engagements' posts.
+RATE_LIMIT_WAIT_SECONDS = 2
 POST_EVENT = "ctobot_post"
 HISTORY_PAGES, HISTORY_PAGE_SIZE = 5, 200  # how far back a takeover looks for its predecessor's post
 
@@ -68,7 +72,7 @@ def _target(deps: Deps, engagement_id: int, kind: str, period: str) -> _Target |
         name, team_id = engagement.display_name, engagement.team_id
     if channel is None:
         return PostResult(kind, period, False, f"{name} has no digest channel: run `/cto setup` in one")
-    client = deps.slack_client(team_id)
+    client = deps.slack_client(team_id, max_rate_limit_wait=RATE_LIMIT_WAIT_SECONDS)
     if client is None:
         return PostResult(kind, period, False, "no Slack token to post with: set SLACK_BOT_TOKEN "
                                                "(or install the app in OAuth mode)")
@@ -78,6 +82,8 @@ def _target(deps: Deps, engagement_id: int, kind: str, period: str) -> _Target |
 def _refusal(run: DigestRun | None, what: str) -> str:
     if run is not None and run.posted_at is not None:
         return f"{what} was already posted {run.posted_at:%Y-%m-%d %H:%M} UTC"
+    if run is not None and run.error:  # failed, released for a retry that is not due yet
+        return f"{what} is waiting to be retried: {run.error}"
     return f"{what} is claimed by {run.claimed_by if run else 'another process'} and not posted yet"
 
 
@@ -134,7 +140,10 @@ def _post(deps: Deps, target: _Target, *, kind: str, period: str, what: str, tex
     if taken_over_since is not None:
         try:
             found = _find_earlier_post(target, metadata=metadata, since=taken_over_since)
-        except Exception:  # e.g. a workspace installed before the history scopes: posting is the lesser harm
+        except Exception as exc:  # e.g. a workspace installed before the history scopes: posting is the lesser harm
+            if rate_limited_for(exc) is not None:  # but not when Slack only asks us to wait: look again later
+                return _failed(deps, target, kind=kind, period=period, what=what, exc=exc,
+                               hand_back_to=taken_over_since)
             logger.warning("could not look for an earlier post of %s; posting it", what, exc_info=True)
     if found is not None:
         with transaction(deps.session_factory) as session:
@@ -149,20 +158,35 @@ def _post(deps: Deps, target: _Target, *, kind: str, period: str, what: str, tex
         ts = str(target.client.chat_postMessage(channel=target.channel_id, text=text, blocks=blocks,
                                                 metadata=metadata)["ts"])
     except Exception as exc:
-        definite = isinstance(exc, SlackApiError)  # Slack answered: nothing was posted, so retry at once
-        with transaction(deps.session_factory) as session:
-            run = runs.find_run(session, engagement_id=target.engagement_id, kind=kind, period=period)
-            if run is not None:
-                runs.mark_failed(session, run=run, error=f"{type(exc).__name__}: {exc}", release=definite)
-        logger.exception("posting %s failed", what)
-        return PostResult(kind, period, False, f"posting {what} failed ({type(exc).__name__}); "
-                                               "it will be retried")
+        return _failed(deps, target, kind=kind, period=period, what=what, exc=exc)
     with transaction(deps.session_factory) as session:
         run = runs.find_run(session, engagement_id=target.engagement_id, kind=kind, period=period)
         assert run is not None
         runs.mark_posted(session, run=run, channel_id=target.channel_id, message_ts=ts)
     logger.info("posted %s to %s", what, target.channel_id)
     return PostResult(kind, period, True, channel_id=target.channel_id, message_ts=ts)
+
+
+def _failed(deps: Deps, target: _Target, *, kind: str, period: str, what: str, exc: Exception,
+            hand_back_to: datetime | None = None) -> PostResult:
+    """Record a post Slack did not take. Slack answered (an error, a 429): nothing was posted, so the claim is
+    released, for a retry at once or once Retry-After has passed; otherwise it waits for its lease to run out.
+    `hand_back_to`: a takeover rate-limited before it could look for its predecessor's post gives the claim back
+    with the predecessor's claim time, so that whoever retries looks from there (a later time could miss it)."""
+    wait = rate_limited_for(exc)
+    error = f"rate limited by Slack in {target.channel_id}, retry after {wait} s" if wait is not None \
+        else f"{type(exc).__name__}: {exc}"
+    with transaction(deps.session_factory) as session:
+        run = runs.find_run(session, engagement_id=target.engagement_id, kind=kind, period=period)
+        if run is not None:
+            runs.mark_failed(session, run=run, error=error, release=isinstance(exc, SlackApiError),
+                             retry_after=timedelta(seconds=wait) if wait is not None else None,
+                             hand_back_to=hand_back_to)
+    if wait is not None:
+        logger.warning("posting %s: %s; the others go on", what, error)
+        return PostResult(kind, period, False, f"posting {what} was {error}; catch-up posts it then")
+    logger.exception("posting %s failed", what)
+    return PostResult(kind, period, False, f"posting {what} failed ({type(exc).__name__}); it will be retried")
 
 
 def _upload_into_thread(target: _Target, result: PostResult, what: str, make: Callable[[], dict[str, Any]]) -> None:

@@ -10,6 +10,8 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.redact import url_secrets
+
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 
 
@@ -134,7 +136,9 @@ class Settings(BaseSettings):
             self.openai_api_key,
             self.token_encryption_key,
         )
-        return [s.get_secret_value() for s in secrets if s is not None]
+        urls = (self.database_url, self.slack_api_url, self.openai_base_url)
+        return [s.get_secret_value() for s in secrets if s is not None] + [
+            secret for url in urls for secret in url_secrets(url)]
 
 
 def normalise_database_url(url: str) -> str:

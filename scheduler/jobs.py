@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
@@ -121,9 +122,10 @@ def _log_unposted(results: list[PostResult]) -> None:
             logger.info("%s %s not posted: %s", result.kind, result.period, result.reason)
 
 
-def catch_up(deps: Deps) -> int:
-    """Post every digest or statement whose slot passed within 72 h and is not posted: after downtime, or after
-    a poster died between its claim and its post. Runs when the clock starts and then every few minutes."""
+def catch_up(deps: Deps, now: datetime | None = None) -> int:
+    """Post every digest or statement whose slot passed within 72 h and is not posted: after downtime, after a
+    poster died between its claim and its post, or after Slack rate-limited it. Runs when the clock starts and then
+    every few minutes; one engagement's trouble never holds up the others."""
     from bot.services import engagements
 
     with transaction(deps.session_factory) as session:
@@ -131,7 +133,8 @@ def catch_up(deps: Deps) -> int:
     posted = 0
     for engagement_id in ids:
         try:
-            posted += sum(r.posted for r in post_due(deps, engagement_id=engagement_id, claimed_by=process_name()))
+            posted += sum(r.posted for r in post_due(deps, engagement_id=engagement_id, claimed_by=process_name(),
+                                                     now=now))
         except Exception:
             logger.exception("catch-up for engagement %s failed", engagement_id)
     if posted:

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from bot.redact import REDACTED, RedactingFilter, redact
+from bot.redact import REDACTED, RedactingFilter, mask_url, redact
 
 
 def test_tokens_keys_and_passwords_are_redacted():
@@ -60,3 +60,19 @@ def test_socket_mode_connection_tickets_are_redacted():
     body = '{"ok": true, "url": "wss://wss-primary.slack.com/link/?ticket=9f8e7d6c-5b4a-3210&app_id=A0123"}'
     cleaned = redact(body)
     assert "9f8e7d6c" not in cleaned and "ticket=[redacted]&app_id=A0123" in cleaned
+
+
+@pytest.mark.parametrize(("url", "shown"), [
+    ("https://user:s3cret@llm.example/v1", "https://user:***@llm.example/v1"),
+    ("https://ghp-like-token@llm.example/v1", "https://***@llm.example/v1"),  # a bare http(s) user is a token
+    ("postgresql+psycopg://app:pa?ss#wd@db:5432/ctobot", "postgresql+psycopg://app:***@db:5432/ctobot"),
+    ("postgresql://app:p%40ss@db/ctobot?sslmode=require&sslpassword=k3y",
+     "postgresql://app:***@db/ctobot?sslmode=require&sslpassword=***"),
+    ("https://llm.example/v1?api_key=abc123&model=x#access_token=zzz",
+     "https://llm.example/v1?api_key=***&model=x#access_token=***"),
+    ("postgresql://app@db/ctobot", "postgresql://app@db/ctobot"),  # a database user alone is no secret
+    ("sqlite:////var/lib/ctobot/ctobot.db", "sqlite:////var/lib/ctobot/ctobot.db"),
+    ("https://slack.com/api/", "https://slack.com/api/"),
+])
+def test_urls_are_printed_without_their_credentials(url, shown):
+    assert mask_url(url) == shown

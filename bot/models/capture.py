@@ -8,7 +8,7 @@ from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from bot.models._fk import engagement_fk
-from bot.models.types import UTCDateTime, utcnow
+from bot.models.types import UTCDateTime, text_field, utcnow
 
 
 class Question(SQLModel, table=True):
@@ -29,8 +29,8 @@ class Question(SQLModel, table=True):
     message_ts: str = Field(max_length=32)
     thread_ts: str | None = Field(default=None, max_length=32)
     asker_user_id: str = Field(max_length=32)
-    text: str = Field(default="", max_length=1000)
-    permalink: str | None = Field(default=None, max_length=500)
+    text: str = text_field(1000, default="")
+    permalink: str | None = text_field(500, default=None)
     asked_at: datetime = Field(sa_type=UTCDateTime)
     first_response_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     first_response_by: str | None = Field(default=None, max_length=32)
@@ -60,9 +60,9 @@ class ReviewRequest(SQLModel, table=True):
     channel_id: str = Field(max_length=32)
     message_ts: str | None = Field(default=None, max_length=32)
     requester_user_id: str = Field(max_length=32)
-    url: str = Field(max_length=500)
-    note: str = Field(default="", max_length=1000)
-    permalink: str | None = Field(default=None, max_length=500)
+    url: str = text_field(500)
+    note: str = text_field(1000, default="")
+    permalink: str | None = text_field(500, default=None)
     status: str = Field(default="requested", max_length=24)
     source: str = Field(default="auto", max_length=16)
     requested_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -8,7 +8,7 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from bot.models._fk import engagement_fk
-from bot.models.types import UTCDateTime, utcnow
+from bot.models.types import UTCDateTime, text_field, utcnow
 
 
 class Artifact(SQLModel, table=True):
@@ -23,9 +23,9 @@ class Artifact(SQLModel, table=True):
     due_date: date
     delivered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     delivered_by: str | None = Field(default=None, max_length=32)
-    link: str | None = Field(default=None, max_length=500)
+    link: str | None = text_field(500, default=None)
     skipped_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    skip_reason: str | None = Field(default=None, max_length=500)
+    skip_reason: str | None = text_field(500, default=None)
 
 
 class Risk(SQLModel, table=True):
@@ -37,12 +37,12 @@ class Risk(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     engagement_id: int = Field(sa_column=engagement_fk())
     number: int
-    title: str = Field(max_length=300)
+    title: str = text_field(300)
     severity: str = Field(default="medium", max_length=8)
-    mitigation: str = Field(default="", max_length=2000)
-    owner: str | None = Field(default=None, max_length=64)
+    mitigation: str = text_field(2000, default="")
+    owner: str | None = text_field(64, default=None)
     status: str = Field(default="open", max_length=16)
     opened_by: str | None = Field(default=None, max_length=32)
     opened_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    close_note: str | None = Field(default=None, max_length=1000)
+    close_note: str | None = text_field(1000, default=None)

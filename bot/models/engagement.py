@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 from sqlalchemy import JSON, Column, ForeignKey, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from bot.models.types import UTCDateTime, utcnow
+from bot.models.types import UTCDateTime, text_field, utcnow
 
 
 class Engagement(SQLModel, table=True):
@@ -19,8 +19,8 @@ class Engagement(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     # "" until the first request from Slack binds a CLI-created engagement to its workspace.
     team_id: str = Field(default="", max_length=32, index=True)
-    name: str = Field(max_length=64)
-    display_name: str = Field(max_length=200)
+    name: str = text_field(64)
+    display_name: str = text_field(200)
     tier: str = Field(max_length=16)
     hours_min: int
     hours_max: int

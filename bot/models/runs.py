@@ -8,7 +8,7 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from bot.models._fk import engagement_fk
-from bot.models.types import UTCDateTime, utcnow
+from bot.models.types import UTCDateTime, text_field, utcnow
 
 
 class DigestRun(SQLModel, table=True):
@@ -22,8 +22,8 @@ class DigestRun(SQLModel, table=True):
     kind: str = Field(max_length=32)
     period: str = Field(max_length=32)
     claimed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    claimed_by: str = Field(default="", max_length=100)
+    claimed_by: str = text_field(100, default="")
     posted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     channel_id: str | None = Field(default=None, max_length=32)
     message_ts: str | None = Field(default=None, max_length=32)
-    error: str | None = Field(default=None, max_length=500)
+    error: str | None = text_field(500, default=None)

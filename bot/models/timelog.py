@@ -8,7 +8,7 @@ from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from bot.models._fk import engagement_fk
-from bot.models.types import UTCDateTime, utcnow
+from bot.models.types import UTCDateTime, text_field, utcnow
 
 
 class TimeEntry(SQLModel, table=True):
@@ -26,10 +26,10 @@ class TimeEntry(SQLModel, table=True):
     work_date: date
     minutes: int
     category: str = Field(max_length=32)
-    note: str = Field(default="", max_length=2000)
+    note: str = text_field(2000, default="")
     source: str = Field(default="command", max_length=16)
     # Idempotency key of the request that created it (e.g. a modal's view id), so a retry records once.
-    source_ref: str | None = Field(default=None, max_length=100)
+    source_ref: str | None = text_field(100, default=None)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     edited_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, String, Text
 from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 from bot import clock
 
@@ -33,3 +38,37 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def clean_text(value: str, max_len: int | None = None) -> str:
+    """`value` as every database can store it: lone surrogates (JSON's `"\\ud83d"` decodes to one) become U+FFFD,
+    NUL characters (PostgreSQL's text refuses them) are removed, and it is cut to `max_len` characters."""
+    if _SURROGATE.search(value):
+        # UTF-16 with surrogatepass joins a pair split into two code points and replaces the lone ones.
+        value = value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    value = value.replace("\x00", "")
+    return value if max_len is None else value[:max_len]
+
+
+class StoredText(TypeDecorator[str]):
+    """VARCHAR(length), or TEXT without one, that stores any str through clean_text.
+
+    It cleans every value bound to the column, in a WHERE clause as in an INSERT or UPDATE, so a retried request
+    looks up exactly what its first delivery stored, and no text a person or Slack sends is refused forever.
+    """
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, length: int | None = None) -> None:
+        super().__init__(length)
+        if length is None:
+            self.impl = Text()
+
+    def process_bind_param(self, value: Any, dialect) -> str | None:  # type: ignore[no-untyped-def]
+        return None if value is None else clean_text(str(value), self.length)
+
+
+def text_field(max_length: int, **kwargs: Any) -> Any:
+    """A VARCHAR(max_length) model field for text from outside (people, Slack, an LLM): see StoredText."""
+    return Field(max_length=max_length, sa_type=StoredText(max_length), **kwargs)

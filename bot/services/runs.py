@@ -55,7 +55,7 @@ def _take_over(session: Session, *, engagement_id: int, kind: str, period: str, 
     if only_if_stale_before is not None:
         where += [col(DigestRun.posted_at).is_(None), col(DigestRun.claimed_at) < only_if_stale_before]
     result = session.execute(update(DigestRun).where(*where)
-                             .values(claimed_at=now, claimed_by=claimed_by[:100]))
+                             .values(claimed_at=now, claimed_by=claimed_by[:100], error=None))
     if result.rowcount != 1:  # type: ignore[attr-defined]
         return None
     run = find_run(session, engagement_id=engagement_id, kind=kind, period=period)
@@ -75,14 +75,20 @@ def mark_posted(session: Session, *, run: DigestRun, channel_id: str | None, mes
     return run
 
 
-def mark_failed(session: Session, *, run: DigestRun, error: str, release: bool) -> DigestRun:
-    """Record why the claimed run did not reach Slack; `release` when it surely did not, so it may be retried now.
+def mark_failed(session: Session, *, run: DigestRun, error: str, release: bool,
+                retry_after: timedelta | None = None, hand_back_to: datetime | None = None) -> DigestRun:
+    """Record why the claimed run did not reach Slack; `release` when it surely did not, so it may be retried now,
+    or, with `retry_after` (Slack's rate limit), once that much time has passed since the claim.
 
     Otherwise (a timeout: the post may have gone through) the claim is retried once its lease runs out.
+    `hand_back_to` (a takeover that could not look for its predecessor's post) restores the predecessor's stale
+    claim time instead, so that the next taker looks through the channel's history from there.
     """
     run.error = error[:500]
-    if release:
-        run.claimed_at = run.claimed_at - CLAIM_LEASE - timedelta(seconds=1)
+    if hand_back_to is not None:
+        run.claimed_at = hand_back_to
+    elif release:  # the claim goes stale, free to take over, right away or `retry_after` after it was made
+        run.claimed_at = run.claimed_at - CLAIM_LEASE + (retry_after or -timedelta(seconds=1))
     session.add(run)
     session.flush()
     return run

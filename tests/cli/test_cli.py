@@ -83,6 +83,32 @@ def test_check_reports_a_refused_token(tmp_path, fake_slack, database_url, sessi
     assert BOT_TOKEN not in result.stdout + result.stderr
 
 
+def test_check_never_prints_a_credential_that_sits_in_a_url(tmp_path):
+    secrets = ("llm-pass-0001", "llm-key-0002", "db-pass-0003", "db-ssl-0004", "proxy-pass-0005", "proxy-tok-0006")
+    # OAuth mode, so that the Slack URL is printed but never called (its host is made up); the database is a port
+    # on loopback where nothing listens.
+    env = dict(SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_CLIENT_ID="123.456", SLACK_CLIENT_SECRET="client-secret",
+               SLACK_API_URL="https://proxyuser:proxy-pass-0005@slack-proxy.example/api/?token=proxy-tok-0006",
+               OPENAI_API_KEY="sk-test-0123456789abcdefghij",
+               OPENAI_BASE_URL="https://llmuser:llm-pass-0001@llm.example/v1?api_key=llm-key-0002",
+               DATABASE_URL="postgresql://dbuser:db-pass-0003@127.0.0.1:1/ctobot?sslpassword=db-ssl-0004")
+    for level in ("INFO", "DEBUG"):
+        result = ctobot("check", cwd=tmp_path, LOG_LEVEL=level, **env)
+        output = result.stdout + result.stderr
+        assert result.returncode == 1, output  # the database is unreachable
+        assert not [secret for secret in secrets if secret in output], output
+        assert "https://llmuser:***@llm.example/v1?api_key=***" in result.stdout
+        assert "https://proxyuser:***@slack-proxy.example/api/?token=***" in result.stdout
+        assert "postgresql+psycopg://dbuser:***@127.0.0.1:1/ctobot?sslpassword=***" in result.stdout
+
+
+def test_migrate_masks_the_database_url_it_names(tmp_path):
+    url = f"sqlite:///{tmp_path / 'fresh.db'}?token=sqlite-tok-0007"
+    result = ctobot("migrate", cwd=tmp_path, DATABASE_URL=url)
+    assert result.returncode == 0, result.stderr
+    assert "sqlite-tok-0007" not in result.stdout + result.stderr and "fresh.db?token=***" in result.stdout
+
+
 def test_client_add_creates_and_links(tmp_path, database_url, session_factory):
     result = ctobot("client", "add", "acme", "--channel", "C1", "--tier", "active", "--start", "2026-09-01",
                     "--tz", "Europe/London", "--cto", "U1", "--founder", "U5,U6", cwd=tmp_path,

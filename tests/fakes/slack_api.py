@@ -108,7 +108,7 @@ class FakeSlack:
         self._messages: dict[str, list[Args]] = {}
         self._installs: dict[str, Args] = {}  # tokens issued by oauth.v2.access -> their workspace
         self._slow: dict[str, float] = {}
-        self._faults: dict[str, list[tuple[int, Any, dict[str, str]]]] = {}
+        self._faults: dict[str, list[tuple[int, Any, dict[str, str], str | None]]] = {}  # (…, only this channel)
         self._cond = threading.Condition(threading.RLock())
         self._ids = itertools.count(1)
         self._last_us = 0
@@ -266,30 +266,35 @@ class FakeSlack:
         with self._cond:
             self._slow[method] = seconds
 
-    def rate_limit(self, method: str, times: int = 1, retry_after: int = 1) -> None:
+    def rate_limit(self, method: str, times: int = 1, retry_after: int = 1, *, channel: str | None = None) -> None:
+        """The next `times` calls answer 429 with Retry-After, as Slack does; with `channel`, only calls whose
+        `channel` argument is that channel (chat.postMessage's limit is per channel), others go through."""
         body = {"ok": False, "error": "ratelimited"}
-        self._add_fault(method, times, 429, body, {"Retry-After": str(retry_after)})
+        self._add_fault(method, times, 429, body, {"Retry-After": str(retry_after)}, channel=channel)
 
     def fail(self, method: str, times: int = 1, status: int = 500,
              body: str | bytes | Args = "<html>oops</html>") -> None:
         """The next `times` calls answer `status` and `body` (a dict is sent as JSON)."""
         self._add_fault(method, times, status, body, {})
 
-    def _add_fault(self, method: str, times: int, status: int, body: Any, headers: dict[str, str]) -> None:
+    def _add_fault(self, method: str, times: int, status: int, body: Any, headers: dict[str, str], *,
+                   channel: str | None = None) -> None:
         with self._cond:
-            self._faults.setdefault(method, []).extend([(status, body, headers)] * times)
+            self._faults.setdefault(method, []).extend([(status, body, headers, channel)] * times)
 
-    def _faulted(self, req: _Handler, method: str) -> bool:
+    def _faulted(self, req: _Handler, method: str, args: Args | None = None) -> bool:
         """Apply slow() / rate_limit() / fail() to this request; True when a fault answered it."""
         with self._cond:
             delay = self._slow.get(method, self._slow.get("*", 0.0))
-            queue = self._faults.get(method) or self._faults.get("*")
-            fault = queue.pop(0) if queue else None
+            queue = self._faults.get(method) or self._faults.get("*") or []
+            channel = (args or {}).get("channel")
+            index = next((i for i, f in enumerate(queue) if f[3] is None or f[3] == channel), None)
+            fault = queue.pop(index) if index is not None else None
         if delay:
             time.sleep(delay)  # outside the lock: other requests go on meanwhile
         if fault is None:
             return False
-        status, body, headers = fault
+        status, body, headers, _ = fault
         if isinstance(body, dict):
             self._send(req, status, json.dumps(body).encode(), JSON_TYPE, headers)
         else:
@@ -348,7 +353,7 @@ class FakeSlack:
         with self._cond:
             self.calls.append(Call(method, args, token, dict(req.headers.items()), time.time()))
             self._cond.notify_all()
-        if self._faulted(req, method):
+        if self._faulted(req, method, args):
             return
         handler = getattr(self, "_api_" + method.replace(".", "_"), None)
         try:

@@ -154,6 +154,16 @@ def test_rate_limit_is_retried_by_the_retry_handler(fake):
     assert len(fake.calls_to("chat.postMessage")) == 2 and len(fake.messages("C1")) == 1
 
 
+def test_a_rate_limit_for_one_channel_lets_the_others_through(fake, client):
+    fake.rate_limit("chat.postMessage", times=1, retry_after=30, channel="C1")
+    assert client.chat_postMessage(channel="C2", text="hi")["ok"]
+    with pytest.raises(SlackApiError) as error:
+        client.chat_postMessage(channel="C1", text="hi")
+    assert error.value.response.status_code == 429 and error.value.response.headers["Retry-After"] == "30"
+    assert client.chat_postMessage(channel="C1", text="hi")["ok"]  # `times` used up
+    assert [len(fake.messages(c)) for c in ("C1", "C2")] == [1, 1]
+
+
 def test_rate_limit_without_a_retry_handler_is_an_error(fake, client):
     fake.rate_limit("chat.postMessage", times=1, retry_after=7)
     with pytest.raises(SlackApiError) as error:
