@@ -16,6 +16,7 @@ from bot.models import Engagement, utcnow
 from bot.scheduled_posts import DIGEST, STATEMENT, PostResult, post_due
 from bot.services import alerts, capture, runs
 from bot.services.business_hours import add_business_hours
+from bot.slack import alert_blocks
 from bot.slack.capture_blocks import reminder_text
 from scheduler.triggers import OncePerLocalDay
 
@@ -47,7 +48,7 @@ def run_budget_alerts(deps: Deps, engagement_id: int) -> int:
         message_ts = None
         for user_id in ctos:
             try:
-                message_ts = client.chat_postMessage(channel=user_id, text=alert.text)["ts"]
+                message_ts = client.chat_postMessage(channel=user_id, text=alert_blocks.alert_text(alert))["ts"]
             except Exception:
                 logger.exception("budget alert %s to %s failed", alert.kind, user_id)
         with transaction(deps.session_factory) as session:

@@ -50,7 +50,8 @@ def test_the_cli_runs_on_the_chosen_day(tmp_path):
     run = [sys.executable, "-m", "bot"]
     subprocess.run([*run, "migrate"], cwd=tmp_path, env=env, check=True, capture_output=True)
     subprocess.run([*run, "client", "add", "acme", "--channel", "C1", "--tier", "advisory", "--start",
-                    "2026-10-01", "--tz", "Europe/London", "--cto", "U1", "--team", "T1"], cwd=tmp_path, env=env, check=True, capture_output=True)
+                    "2026-10-01", "--tz", "Europe/London", "--cto", "U1", "--team", "T1"],
+                   cwd=tmp_path, env=env, check=True, capture_output=True)
     out = subprocess.run([*run, "digest", "--client", "acme"], cwd=tmp_path, env=env, check=True,
                          capture_output=True, text=True).stdout
     assert "2026-W53" in out, out

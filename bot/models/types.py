@@ -10,9 +10,9 @@ from sqlalchemy import DateTime, String, Text
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
 from bot import clock
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def utcnow() -> datetime:

@@ -7,7 +7,6 @@ from datetime import date
 
 from sqlmodel import Session
 
-from bot import formatting
 from bot.models import DigestRun, Engagement
 from bot.services.retainer import MonthSummary, month_summary
 from bot.services.runs import claim_run
@@ -22,7 +21,8 @@ class BudgetAlert:
     """An alert claimed for this month, to be sent to the engagement's CTO users."""
 
     kind: str
-    text: str
+    display_name: str
+    summary: MonthSummary
     runs: tuple[DigestRun, ...]
 
 
@@ -46,48 +46,17 @@ def claim_budget_alerts(session: Session, *, engagement: Engagement, today: date
         session, engagement_id=engagement.id, kind=kind, period=period, claimed_by=claimed_by))]  # type: ignore[arg-type]
     if claimed:
         top_kind = claimed[0].kind
-        alerts.append(BudgetAlert(kind=top_kind, text=_budget_text(engagement, summary, top_kind), runs=tuple(claimed)))
+        alerts.append(BudgetAlert(kind=top_kind, display_name=engagement.display_name, summary=summary,
+                                  runs=tuple(claimed)))
     if _under_pace(summary):
         run = claim_run(session, engagement_id=engagement.id, kind=UNDER_PACE, period=period,  # type: ignore[arg-type]
                         claimed_by=claimed_by)
         if run:
-            alerts.append(BudgetAlert(kind=UNDER_PACE, text=_under_pace_text(engagement, summary), runs=(run,)))
+            alerts.append(BudgetAlert(kind=UNDER_PACE, display_name=engagement.display_name, summary=summary,
+                                      runs=(run,)))
     return alerts
 
 
 def _under_pace(summary: MonthSummary) -> bool:
     past_mid_month = summary.business_days_elapsed * 2 > summary.business_days_total
     return past_mid_month and summary.minutes * 2 < summary.expected_minutes_by_now
-
-
-def _band_text(summary: MonthSummary) -> str:
-    band = summary.band
-    text = f"the {formatting.band(band.floor_minutes, band.top_minutes)} band"
-    return text + (f" ({'; '.join(band.notes())})" if band.notes() else "")
-
-
-HEADS = {
-    BUDGET_OVER: ":rotating_light: *Over the band*",
-    BUDGET_90: ":warning: *90 % of the band's top*",
-    BUDGET_FLOOR: ":white_check_mark: *Band floor reached*",
-}
-
-
-def _budget_text(engagement: Engagement, summary: MonthSummary, kind: str) -> str:
-    logged = formatting.duration(summary.minutes)
-    top = formatting.duration(summary.band.top_minutes)
-    if kind == BUDGET_OVER:
-        where = f"over the top by {formatting.duration(summary.minutes - summary.band.top_minutes)}"
-    elif kind == BUDGET_90:
-        where = f"{formatting.duration(summary.band.top_minutes - summary.minutes)} left to the {top} top"
-    else:
-        where = f"within the band; {formatting.duration(summary.band.top_minutes - summary.minutes)} left to the top"
-    return (f"{HEADS[kind]} — {engagement.display_name}: {logged} logged this month, {where} of "
-            f"{_band_text(summary)}. {summary.pace_text().capitalize()}.")
-
-
-def _under_pace_text(engagement: Engagement, summary: MonthSummary) -> str:
-    expected = formatting.duration(summary.expected_minutes_by_now)
-    return (f":turtle: *Under pace* — {engagement.display_name}: {formatting.duration(summary.minutes)} logged by "
-            f"{summary.as_of.isoformat()}, less than half of the {expected} "
-            f"that the floor of {_band_text(summary)} expects by now. {summary.pace_text().capitalize()}.")

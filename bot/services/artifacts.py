@@ -122,7 +122,8 @@ def skip(session: Session, *, engagement: Engagement, kind: str, user_id: str, r
     """Skip the artifact with a reason (CTO only)."""
     require_cto(engagement, user_id, to="mark artifacts")
     if not reason.strip():
-        raise InvalidInput(f"Say why it is skipped, e.g. `/artifact skip {kind or 'hiring-kit'} no hiring this quarter`.")
+        example = f"/artifact skip {kind or 'hiring-kit'} no hiring this quarter"
+        raise InvalidInput(f"Say why it is skipped, e.g. `{example}`.")
     artifact = _artifact(session, engagement, kind)
     artifact.skipped_at, artifact.skip_reason = utcnow(), reason.strip()[:500]
     session.add(artifact)

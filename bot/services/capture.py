@@ -111,7 +111,8 @@ def record_question(session: Session, *, engagement: Engagement, message: SlackM
 
 
 def record_review(session: Session, *, engagement: Engagement, url: str, channel_id: str, requester_id: str,
-                  at: datetime, message_ts: str | None, note: str = "", source: str = "auto") -> tuple[ReviewRequest, bool]:
+                  at: datetime, message_ts: str | None, note: str = "",
+                  source: str = "auto") -> tuple[ReviewRequest, bool]:
     """Record a review request for `url` once per engagement; returns (request, whether it is new)."""
     review = ReviewRequest(engagement_id=engagement.id, channel_id=channel_id, message_ts=message_ts,  # type: ignore[arg-type]
                            requester_user_id=requester_id, url=url, note=trim(note), requested_at=at, source=source)

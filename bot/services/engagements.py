@@ -232,7 +232,8 @@ def setup_engagement(
     link = find_link(session, team_id=team_id, channel_id=channel_id)
     linked = session.get(Engagement, link.engagement_id) if link else None
     named = session.exec(
-        select(Engagement).where(Engagement.team_id == (linked.team_id if linked else team_id), Engagement.name == data.name)
+        select(Engagement).where(Engagement.team_id == (linked.team_id if linked else team_id),
+                                 Engagement.name == data.name)
     ).first()
     if linked is not None and named is not None and named.id != linked.id:
         raise InvalidInput(
@@ -251,7 +252,8 @@ def setup_engagement(
     if not ctos:
         raise InvalidInput("Name at least one CTO user (e.g. `--cto U012AB3CD`).", field="ctos")
     if actor_id is not None and actor_id not in ctos:
-        raise InvalidInput("Keep yourself among the CTO users, or you could not change this engagement again.", field="ctos")
+        raise InvalidInput("Keep yourself among the CTO users, or you could not change this engagement again.",
+                           field="ctos")
 
     tier = TIERS.get(data.tier)
     hours = data.hours or ((tier.hours_min, tier.hours_max) if tier else None)

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from bot.db import transaction
 from bot.services import alerts, timelog
 from bot.services.logtime_parser import parse_logtime
+from bot.slack.alert_blocks import alert_text
 from tests.helpers.factories import add_engagement
 
 # Active tier: 20–25 h: the floor is 20 h, 90 % of the top 22h 30m, and over the top is more than 25 h.
@@ -49,9 +50,9 @@ def test_reaching_the_floor_notes_it_once_in_the_statements_words(session_factor
     [alert] = claim(session_factory, acme, EARLY)
 
     assert alert.kind == "budget-floor"
-    assert "Acme Rockets" in alert.text and "Band floor reached" in alert.text
-    assert "20h logged this month" in alert.text and "within the band; 5h left to the top" in alert.text
-    assert "20–25 h band" in alert.text
+    assert "Acme Rockets" in alert_text(alert) and "Band floor reached" in alert_text(alert)
+    assert "20h logged this month" in alert_text(alert) and "within the band; 5h left to the top" in alert_text(alert)
+    assert "20–25 h band" in alert_text(alert)
     assert claim(session_factory, acme, EARLY) == []
     assert claim(session_factory, acme, date(2026, 11, 11), by="clock-2") == []  # another process, later that month
 
@@ -64,15 +65,16 @@ def test_ninety_percent_of_the_top_then_over_the_top_each_once(session_factory):
     assert claim(session_factory, acme, EARLY) == []  # 22h 29m: under 90 % of 25 h (22h 30m)
     log(session_factory, acme, "1m review 2026-11-04")
     [ninety] = claim(session_factory, acme, EARLY)
-    assert ninety.kind == "budget-90" and "22h 30m logged" in ninety.text
-    assert "2h 30m left to the 25h top" in ninety.text
+    assert ninety.kind == "budget-90" and "22h 30m logged" in alert_text(ninety)
+    assert "2h 30m left to the 25h top" in alert_text(ninety)
     log(session_factory, acme, "2h30m review 2026-11-05")
     assert claim(session_factory, acme, EARLY) == []  # exactly the top is within the band, as the statement says
     log(session_factory, acme, "1m review 2026-11-05")
 
     [over] = claim(session_factory, acme, date(2026, 11, 12), by="clock-2")
 
-    assert over.kind == "budget-over" and "25h 1m logged" in over.text and "over the top by 1m" in over.text
+    assert over.kind == "budget-over"
+    assert "25h 1m logged" in alert_text(over) and "over the top by 1m" in alert_text(over)
     assert claim(session_factory, acme, date(2026, 11, 12)) == []
     assert claim(session_factory, acme, date(2026, 11, 13), by="clock-3") == []
 
@@ -101,7 +103,7 @@ def test_a_new_month_starts_fresh(session_factory):
     assert claim(session_factory, acme, december) == []  # November's hours do not count in December
     log(session_factory, acme, "10h build 2026-12-01", "10h build 2026-12-02")
     [alert] = claim(session_factory, acme, december)
-    assert alert.kind == "budget-floor" and "20h logged" in alert.text
+    assert alert.kind == "budget-floor" and "20h logged" in alert_text(alert)
     assert claim(session_factory, acme, december) == []
 
 
@@ -112,7 +114,7 @@ def test_each_engagement_has_its_own_alerts(session_factory):
     log(session_factory, beta, "10h build 2026-11-04", "10h build 2026-11-05")
     [for_acme] = claim(session_factory, acme, EARLY)
     [for_beta] = claim(session_factory, beta, EARLY)
-    assert "Beta Labs" in for_beta.text and "Beta Labs" not in for_acme.text
+    assert "Beta Labs" in alert_text(for_beta) and "Beta Labs" not in alert_text(for_acme)
 
 
 def test_the_advisory_floor_is_a_floor_note_not_a_budget_warning(session_factory):
@@ -120,7 +122,8 @@ def test_the_advisory_floor_is_a_floor_note_not_a_budget_warning(session_factory
     advisory = add_engagement(session_factory, tier="advisory")
     log(session_factory, advisory, "8h build 2026-11-02")
     [alert] = claim(session_factory, advisory, EARLY)
-    assert alert.kind == "budget-floor" and "8h logged" in alert.text and "%" not in alert.text.split("—")[0]
+    assert alert.kind == "budget-floor"
+    assert "8h logged" in alert_text(alert) and "%" not in alert_text(alert).split("—")[0]
 
 
 def test_a_partial_first_month_pro_rates_the_floor_and_says_so(session_factory):
@@ -134,8 +137,8 @@ def test_a_partial_first_month_pro_rates_the_floor_and_says_so(session_factory):
     log(session_factory, late, "1m build 2026-11-18", today=date(2026, 11, 18))
     [alert] = claim(session_factory, late, date(2026, 11, 18))
     assert alert.kind == "budget-floor"
-    assert f"{floor // 60}h {floor % 60}m logged" in alert.text
-    assert f"pro-rated to {counted} of {total} business days" in alert.text
+    assert f"{floor // 60}h {floor % 60}m logged" in alert_text(alert)
+    assert f"pro-rated to {counted} of {total} business days" in alert_text(alert)
 
 
 # --- under pace ---------------------------------------------------------------------------------------------------
@@ -147,14 +150,14 @@ def test_under_pace_waits_until_past_mid_month(session_factory):
     acme = add_engagement(session_factory)
     assert claim(session_factory, acme, date(2026, 11, 13)) == []
     [alert] = claim(session_factory, acme, date(2026, 11, 16))
-    assert alert.kind == "under-pace" and "Acme: 0m logged" in alert.text
+    assert alert.kind == "under-pace" and "Acme: 0m logged" in alert_text(alert)
 
 
 def test_under_pace_alerts_once_a_month(session_factory):
     acme = add_engagement(session_factory)
     log(session_factory, acme, "5h build 2026-11-02")
     [alert] = claim(session_factory, acme, date(2026, 11, 16))
-    assert alert.kind == "under-pace" and "Acme: 5h logged" in alert.text
+    assert alert.kind == "under-pace" and "Acme: 5h logged" in alert_text(alert)
     assert claim(session_factory, acme, date(2026, 11, 16)) == []
     assert claim(session_factory, acme, date(2026, 11, 20), by="clock-2") == []
     assert kinds(claim(session_factory, acme, date(2026, 12, 21))) == ["under-pace"]
@@ -178,3 +181,11 @@ def test_no_under_pace_alert_for_an_engagement_that_has_not_started(session_fact
     """A client whose retainer begins in January cannot be behind its November pace."""
     later = add_engagement(session_factory, start_date=date(2027, 1, 1))
     assert claim(session_factory, later, date(2026, 11, 20)) == []
+
+
+def test_the_clients_name_cannot_mention_anyone_in_the_note(session_factory):
+    hostile = add_engagement(session_factory, display_name="Acme <!channel> <@U999>")
+    log(session_factory, hostile, "10h build 2026-11-02", "10h build 2026-11-03")
+    [alert] = claim(session_factory, hostile, EARLY)
+    text = alert_text(alert)
+    assert "<!channel>" not in text and "<@U999>" not in text and "Acme &lt;!channel&gt;" in text

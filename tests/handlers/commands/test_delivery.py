@@ -21,7 +21,8 @@ def test_artifact_lists_the_schedule_and_overdue_ones_leave_when_delivered(slack
     listed = reply_text(slack_app.slack.command("/artifact", ""))
     assert "`technical-audit` — due 30 Sep 2026 — :red_circle: *overdue*" in listed
     done = reply_text(slack_app.slack.command("/artifact", "done technical-audit https://docs.example.com/a"))
-    assert "`technical-audit` — due 30 Sep 2026 — :white_check_mark: delivered — <https://docs.example.com/a|link>" in done
+    assert ("`technical-audit` — due 30 Sep 2026 — :white_check_mark: delivered — "
+            "<https://docs.example.com/a|link>") in done
     skipped = reply_text(slack_app.slack.command("/artifact", "skip hiring-kit no hiring this quarter"))
     assert "skipped — no hiring this quarter" in skipped
 
