@@ -90,6 +90,10 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--hours", default=None, help="monthly hours band, e.g. 12-15 (needed for custom)")
     add.add_argument("--target", type=float, default=None, help="first-response target in business hours")
     add.add_argument("--llm-consent", action="store_true", help="the client consents to LLM-drafted ADRs")
+    add.add_argument("--rollover", type=int, default=None, metavar="H",
+                     help="hours of last month's unused floor carried into the next month's band (default 0)")
+    add.add_argument("--grace", type=int, default=None, metavar="DAYS",
+                     help="business days the CTO has to close a month before its statement goes out (default 2)")
     lst = client_verbs.add_parser("list", help="List engagements and their channels.")
     lst.set_defaults(handler=cmd_client_list)
 
@@ -376,6 +380,7 @@ def cmd_client_add(settings: Settings, args: argparse.Namespace) -> int:
         response_target_hours=args.target, digest_weekday=day, digest_time=slot,
         cto_user_ids=_split_ids(args.cto) or list(settings.cto_user_ids),
         founder_user_ids=_split_ids(args.founder), llm_consent=args.llm_consent,
+        rollover_cap_hours=args.rollover, statement_grace_days=args.grace,
     )
     with _database(settings, migrate=settings.database_url.startswith("sqlite")) as engine, \
             transaction(make_session_factory(engine)) as session:

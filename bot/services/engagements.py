@@ -37,6 +37,8 @@ class EngagementInput:
     cto_user_ids: list[str] = field(default_factory=list)
     founder_user_ids: list[str] = field(default_factory=list)
     llm_consent: bool = False
+    rollover_cap_hours: int | None = None  # None keeps what is set (0 for a new engagement)
+    statement_grace_days: int | None = None  # None keeps what is set (2 for a new engagement)
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,8 @@ def _validated(data: EngagementInput) -> EngagementInput:
         cto_user_ids=validate_user_ids(data.cto_user_ids, field="ctos"),
         founder_user_ids=validate_user_ids(data.founder_user_ids, field="founders"),
         llm_consent=data.llm_consent,
+        rollover_cap_hours=data.rollover_cap_hours,
+        statement_grace_days=data.statement_grace_days,
     )
 
 
@@ -276,6 +280,14 @@ def setup_engagement(
     engagement.cto_user_ids = ctos
     engagement.founder_user_ids = data.founder_user_ids
     engagement.llm_consent = data.llm_consent
+    if data.rollover_cap_hours is not None:
+        if not 0 <= data.rollover_cap_hours <= hours[1]:
+            raise InvalidInput(f"A rollover cap is 0 to {hours[1]} hours (the band's top).", field="rollover")
+        engagement.rollover_cap_hours = data.rollover_cap_hours
+    if data.statement_grace_days is not None:
+        if not 0 <= data.statement_grace_days <= 10:
+            raise InvalidInput("The statement grace is 0 to 10 business days.", field="grace")
+        engagement.statement_grace_days = data.statement_grace_days
     engagement.uninstalled_at = None
     engagement.updated_at = now
     session.add(engagement)

@@ -140,3 +140,19 @@ def test_client_add_refuses_bad_input_and_writes_nothing(tmp_path, database_url,
     assert message in result.stderr and result.stdout == ""
     with session_factory() as session:
         assert session.exec(select(Engagement)).all() == []
+
+
+def test_client_add_sets_the_rollover_cap_and_refuses_one_above_the_top(tmp_path, database_url, session_factory):
+    base = ["client", "add", "acme", "--channel", "C1", "--team", "T1", "--tier", "active", "--start",
+            "2026-10-01", "--tz", "Europe/London", "--cto", "U1"]
+    ok = ctobot(*base, "--rollover", "3", "--grace", "1", cwd=tmp_path, DATABASE_URL=database_url)
+    assert ok.returncode == 0, ok.stderr
+    bad = ctobot(*base, "--rollover", "26", cwd=tmp_path, DATABASE_URL=database_url)
+    assert bad.returncode == 2 and "rollover cap is 0 to 25 hours" in bad.stderr
+    from sqlmodel import select
+
+    from bot.db import transaction
+    from bot.models import Engagement
+    with transaction(session_factory) as session:
+        [acme] = session.exec(select(Engagement)).all()
+        assert (acme.rollover_cap_hours, acme.statement_grace_days) == (3, 1)

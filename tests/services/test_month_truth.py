@@ -107,3 +107,26 @@ def test_exactly_the_top_is_within_the_band(session_factory):
     with transaction(session_factory) as session:
         s = statement.build_statement(session, engagement=session.get(Engagement, acme.id), month=date(2026, 11, 1))
     assert s.over_under_minutes == 0 and "within the band" in statement_message(s)[0]
+
+
+def test_rollover_raises_this_months_band_by_last_months_unused_floor_up_to_the_cap(session_factory):
+    acme = add_engagement(session_factory, start_date=date(2026, 10, 1), rollover_cap_hours=3)
+    for day in (26, 27, 28):  # October: 18 h of a 20 h floor, so 2 h unused
+        log_at(session_factory, acme, datetime(2026, 10, 28, 18, tzinfo=UTC), 6 * 60, date(2026, 10, day))
+    beta = add_engagement(session_factory, name="beta", channel="C2", start_date=date(2026, 10, 1),
+                          rollover_cap_hours=3)
+    log_at(session_factory, beta, datetime(2026, 10, 28, 18, tzinfo=UTC), 10 * 60, date(2026, 10, 28))
+    with transaction(session_factory) as session:
+        s = statement.build_statement(session, engagement=session.get(Engagement, acme.id), month=date(2026, 11, 1))
+        capped = statement.build_statement(session, engagement=session.get(Engagement, beta.id),
+                                           month=date(2026, 11, 1))
+    assert (s.summary.band.floor_minutes, s.summary.band.top_minutes) == (22 * 60, 27 * 60)
+    assert "includes 2h rolled over from last month" in str(statement_message(s)[1])
+    assert (capped.summary.band.floor_minutes, capped.summary.band.rollover_minutes) == (23 * 60, 3 * 60)
+
+
+def test_no_rollover_without_a_cap(session_factory):
+    acme = add_engagement(session_factory, start_date=date(2026, 10, 1))
+    with transaction(session_factory) as session:
+        s = statement.build_statement(session, engagement=session.get(Engagement, acme.id), month=date(2026, 11, 1))
+    assert s.summary.band.rollover_minutes == 0 and "rolled over" not in str(statement_message(s)[1])
