@@ -146,7 +146,8 @@ def test_the_clock_catches_up_on_start_and_a_second_start_posts_nothing(deps, se
     from scheduler.clock import build_scheduler
 
     zone = ZoneInfo("America/New_York")
-    two_hours_ago = datetime.now(UTC).astimezone(zone) - timedelta(hours=2)
+    chosen = datetime(2026, 11, 20, 18, 0, tzinfo=zone)  # a Friday, two hours after a 16:00 slot
+    two_hours_ago = chosen - timedelta(hours=2)
     weekday = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[two_hours_ago.weekday()]
     engagement = add_engagement(session_factory, name="acme", channel="C1", timezone="America/New_York",
                                 digest_weekday=weekday, start_date=two_hours_ago.date() - timedelta(days=30))
@@ -154,14 +155,15 @@ def test_the_clock_catches_up_on_start_and_a_second_start_posts_nothing(deps, se
         row = session.get(Engagement, engagement.id)
         row.digest_time = time(two_hours_ago.hour, two_hours_ago.minute)
         session.add(row)
-    scheduler = build_scheduler(deps, blocking=False)
-    scheduler.start()
-    try:
-        fake_slack.wait_for("chat.postMessage", 1, timeout=20)
-    finally:
-        scheduler.shutdown(wait=True)
-    assert len(digests(fake_slack)) == 1
-    assert jobs.catch_up(deps) == 0  # what a second start does first
+    with clock_at(chosen):
+        scheduler = build_scheduler(deps, blocking=False)
+        scheduler.start()
+        try:
+            fake_slack.wait_for("chat.postMessage", 1, timeout=20)
+        finally:
+            scheduler.shutdown(wait=True)
+        assert len(digests(fake_slack)) == 1
+        assert jobs.catch_up(deps) == 0  # what a second start does first
     assert len(digests(fake_slack)) == 1
 
 

@@ -13,9 +13,18 @@ from sqlmodel import select
 
 from bot.models import TimeEntry
 from bot.slack import ids
+from tests.helpers.clock import clock_at
 from tests.helpers.factories import add_engagement
 from tests.helpers.hostile import FORMULAS, add_formula_records, csv_rows, formula_cells
 from tests.helpers.replies import reply_text
+
+NOW = datetime(2026, 11, 19, 14, 0, tzinfo=UTC)  # a Thursday mid-month: the chosen "today" of these tests
+
+
+@pytest.fixture(autouse=True)
+def chosen_day():
+    with clock_at(NOW):
+        yield
 
 
 @pytest.fixture
@@ -44,7 +53,7 @@ def test_inline_entry_is_recorded_and_confirmed_with_undo_and_edit(slack_app, ac
     reply = reply_text(response)
     [entry] = entries(slack_app)
     assert (entry.minutes, entry.category, entry.note, entry.user_id) == (90, "architecture", "queue design", "U1")
-    assert entry.work_date == datetime.now(ZoneInfo("Europe/London")).date()  # the engagement's day
+    assert entry.work_date == NOW.astimezone(ZoneInfo("Europe/London")).date()  # the engagement's day
     assert "Logged 1h 30m of architecture for <@U1>" in reply and "Acme" in reply
     assert "Month to date: *1h 30m* of 20–25 h" in reply
     assert buttons(response) == {"Undo": str(entry.id), "Edit": str(entry.id)}
@@ -217,7 +226,7 @@ def test_logtime_alone_by_a_non_cto_is_refused(slack_app, acme):
 
 def modal(engagement_id: int, *, duration: str = "1h30m", category: str = "architecture", day: str | None = None,
           note: str = "event bus", view_id: str = "VLOG1", entry_id: int | None = None) -> dict:
-    day = day or (date.today() - timedelta(days=1)).isoformat()
+    day = day or (NOW.date() - timedelta(days=1)).isoformat()
     values = {
         ids.BLOCK_LOGTIME_ENGAGEMENT: {ids.ACTION_LOGTIME_ENGAGEMENT: {
             "type": "static_select", "selected_option": {"value": str(engagement_id)}}},
