@@ -7,6 +7,7 @@ from datetime import date
 
 from slack_sdk import WebClient
 
+from bot import formatting
 from bot.db import transaction
 from bot.deps import Deps
 from bot.models import Engagement
@@ -27,9 +28,9 @@ def send_month_csv(deps: Deps, client: WebClient, *, engagement_id: int, month: 
     csv_text = exports.hours_csv(entries, engagement=engagement, names=names)
     name, display = engagement.name, engagement.display_name
     dm = client.conversations_open(users=user_id)["channel"]["id"]
-    total = sum(e.minutes for e in entries) / 60
+    total = formatting.decimal_hours(sum(e.minutes for e in entries))
     client.files_upload_v2(
         channel=dm, content=csv_text, filename=f"{name}-hours-{month:%Y-%m}.csv",
         title=f"{display} hours, {month:%B %Y}",
-        initial_comment=(f"{escape(display)}, {month:%B %Y}: {len(entries)} entries, {total:.2f} h. "
+        initial_comment=(f"{escape(display)}, {month:%B %Y}: {len(entries)} entries, {total} h. "
                          "Columns follow Harvest's time import."))

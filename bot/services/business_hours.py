@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot import formatting
 from bot.models import Engagement
 
 DAY_INDEX = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
@@ -70,6 +71,6 @@ def business_hours_between(engagement: Engagement, start: datetime, end: datetim
 
 
 def business_time_text(hours: float) -> str:
-    """`3.5 business h`."""
-    return f"{hours:.1f}".rstrip("0").rstrip(".") + " business h"
+    """`3h 30m business`: one precision, as every duration."""
+    return formatting.business_time(hours) + " business"
 

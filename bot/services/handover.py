@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from bot import markdown
+from bot import formatting, markdown
 from bot.models import Decision, Engagement, TimeEntry
 from bot.redact import redact
 from bot.services import artifacts, capture, engagements, retainer, risks
@@ -31,7 +31,7 @@ def _ids(ids: list[str]) -> str:
 
 
 def _hours(minutes: int) -> str:
-    return f"{minutes / 60:.2f}".rstrip("0").rstrip(".")
+    return formatting.decimal_hours(minutes)
 
 
 def _day(value: datetime | date | None) -> str:
@@ -88,11 +88,13 @@ def handover_markdown(session: Session, *, engagement: Engagement, now: datetime
         lines += ["| Month | Hours | Band | By category |", "|---|---|---|---|"]
         for month, by_category in months.items():
             minutes = sum(by_category.values())
-            hours = minutes / 60
-            verdict = ("over" if hours > e.hours_max else "under" if hours < e.hours_min else "within")
+            band = retainer.band_for_month(session, engagement=e, month=month)
+            verdict = ("over" if minutes > band.top_minutes else "under" if minutes < band.floor_minutes
+                       else "within")
             split = ", ".join(f"{_cell(category)} {format_minutes(m)}" for category, m in
                               sorted(by_category.items(), key=lambda item: (-item[1], item[0])))
-            lines.append(f"| {month:%Y-%m} | {_hours(minutes)} | {e.hours_min}–{e.hours_max} ({verdict}) | {split} |")
+            band_text = formatting.band(band.floor_minutes, band.top_minutes)
+            lines.append(f"| {month:%Y-%m} | {_hours(minutes)} | {band_text} ({verdict}) | {split} |")
     else:
         lines.append("No time logged.")
     lines += ["", "## Architecture decisions (ADR index)", ""]
@@ -117,7 +119,7 @@ def handover_markdown(session: Session, *, engagement: Engagement, now: datetime
         lines.append(f"| {a.kind} | {_day(a.due_date)} | {s.state} | {note} |")
     lines += ["", "## Still open", ""]
     open_lines = [f"- Question asked {_day(q.asked_at)} by {_cell(q.asker_user_id)}, waiting "
-                  f"{business_hours_between(e, q.asked_at, now):.1f} business h: {_cell(q.text)}"
+                  f"{formatting.business_time(business_hours_between(e, q.asked_at, now))} business: {_cell(q.text)}"
                   + (f" ({_link(q.permalink)})" if q.permalink else "") for q in questions]
     open_lines += [f"- Review requested {_day(r.requested_at)} ({r.status}): {_link(r.url)}" for r in reviews]
     open_lines += [f"- Artifact `{s.kind}` overdue since {_day(s.artifact.due_date)}" for s in overdue]

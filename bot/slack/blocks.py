@@ -204,11 +204,6 @@ SETUP_FIELD_BLOCKS = {
 }
 
 
-def hours(value: float) -> str:
-    """`12.5 h`."""
-    return f"{value:.1f}".rstrip("0").rstrip(".") + " h"
-
-
 def month_line(summary: MonthSummary, engagement: Engagement) -> str:
     """`Month to date: 12h 30m of 20–25 h · on pace for about 22–24 h (within the band) · executor share 10 %`."""
     band = formatting.band(summary.band.floor_minutes, summary.band.top_minutes)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot import formatting
 from bot.models import Engagement, Question, ReviewRequest
 from bot.services.business_hours import business_hours_between
 from bot.slack.blocks import Blocks, context, section
@@ -34,8 +35,9 @@ def question_line(question: Question, engagement: Engagement, now: datetime) -> 
     waited = business_hours_between(engagement, question.asked_at, now)
     target = engagement.response_target_hours
     late = " — *overdue*" if waited >= target else ""
+    share = f"{formatting.business_time(waited)} of {target:g} h business"
     return (f"• {_link(question.text, question.permalink)} — <@{question.asker_user_id}> in <#{question.channel_id}>, "
-            f"waited {age_text(question.asked_at, now)} ({waited:.1f} of {target:g} business h){late}")
+            f"waited {age_text(question.asked_at, now)} ({share}){late}")
 
 
 def review_line(review: ReviewRequest, now: datetime) -> str:
@@ -72,5 +74,5 @@ def reminder_text(question: Question, *, engagement: Engagement, now: datetime) 
     """The DM sent when a question reaches 75 % of its first-response target."""
     waited = business_hours_between(engagement, question.asked_at, now)
     return (f":alarm_clock: {escape(engagement.display_name)}: a question from <@{question.asker_user_id}> in "
-            f"<#{question.channel_id}> has waited {waited:.1f} of {engagement.response_target_hours:g} business "
-            f"hours: {_link(question.text, question.permalink)}")
+            f"<#{question.channel_id}> has waited {formatting.business_time(waited)} of "
+            f"{engagement.response_target_hours:g} business hours: {_link(question.text, question.permalink)}")

@@ -50,7 +50,7 @@ def test_reminder_fires_once_to_each_cto_even_from_concurrent_clocks(slack_app, 
     assert jobs.run_question_reminders(slack_app.runtime.deps, asked.id) == 0
     sent = reminders(slack_app)
     assert sorted(channel for channel, _ in sent) == ["U1", "U9"]
-    assert "3.0 of 4 business hours" in sent[0][1] and "Is the backup restore tested?" in sent[0][1]
+    assert "3h 1m of 4 business hours" in sent[0][1] and "Is the backup restore tested?" in sent[0][1]
 
 
 def test_the_target_counts_business_hours_across_the_weekend(slack_app, monkeypatch):

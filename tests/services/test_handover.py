@@ -63,9 +63,9 @@ def test_the_pack_has_every_section_with_the_engagements_figures(session_factory
     assert "CTO: U1; founders: U9. Channels: C1 (digest in C1, fri 16:00)" in text
     assert "So far 36.5 h logged over 3 month(s), 2 decision(s) recorded (1 accepted), 2 risk(s) registered " \
            "(1 open)." in text
-    assert "| 2026-09 | 11.5 | 20–25 (under) | architecture 10h, review 1h 30m |" in text
-    assert "| 2026-10 | 23 | 20–25 (within) | build 23h |" in text
-    assert "| 2026-11 | 2 | 20–25 (under) | hiring 2h |" in text
+    assert "| 2026-09 | 11.5 | 20–25 h (under) | architecture 10h, review 1h 30m |" in text
+    assert "| 2026-10 | 23 | 20–25 h (within) | build 23h |" in text
+    assert "| 2026-11 | 2 | 20–25 h (under) | hiring 2h |" in text
     assert "| ADR-0001 | Use Postgres \\| not Mongo | accepted | 2026-10-02 | <https://x.slack.com/p1> |" in text
     assert "| ADR-0002 | Adopt Kafka | proposed | — | — |" in text
     assert "| 1 | Single DBA | high | open |" in text and "| 2 | No backups | medium | closed |" in text
@@ -73,7 +73,7 @@ def test_the_pack_has_every_section_with_the_engagements_figures(session_factory
     assert "| adrs | 2026-10-31 | delivered | — |" in text  # met by the accepted decision
     assert "| immediate-risks | 2026-09-30 | overdue | — |" in text
     still_open = text.split("## Still open\n", 1)[1]
-    assert "- Question asked 2026-11-18 by U9, waiting 20.0 business h: Should we shard the orders table?" \
+    assert "- Question asked 2026-11-18 by U9, waiting 20h business: Should we shard the orders table?" \
         in still_open
     assert "- Review requested 2026-11-19 (requested): <https://github.com/acme/api/pull/7>" in still_open
     assert "- Artifact `immediate-risks` overdue since 2026-09-30" in still_open
