@@ -90,7 +90,7 @@ def test_handover_export_writes_the_markdown_pack(tmp_path, database_url, sessio
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# Acme Ltd — handover pack")
     assert "| 2026-10 | 0.75 | 20–25 h (under) | hiring 45m |" in text
-    assert "| 2026-11 | 1.83 | 20–25 h (under) | architecture 1h 30m, review 20m |" in text  # the deleted spike left out
+    assert "| 2026-11 | 1.83 | 20–25 h (under) | architecture 1h 30m, review 20m |" in text  # no deleted spike
     assert "No decisions recorded." in text and "## Still open" in text
 
 
