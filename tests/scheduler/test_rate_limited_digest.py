@@ -9,26 +9,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.background import Background
 from bot.db import transaction
-from bot.deps import Deps
 from bot.scheduled_posts import post_due, post_metadata
 from bot.services import runs
 from scheduler.jobs import catch_up
-from tests.conftest import make_settings
 from tests.helpers.factories import add_engagement
 
 LONDON = ZoneInfo("Europe/London")
 FRIDAY_SLOT = datetime(2026, 11, 20, 16, 0, tzinfo=LONDON)  # 2026-W47
 CHANNELS = ("C1", "C2", "C3")
-
-
-@pytest.fixture
-def deps(session_factory, engine, database_url, fake_slack):
-    deps = Deps(settings=make_settings(database_url, fake_slack.url), engine=engine,
-                session_factory=session_factory, background=Background(max_workers=1))
-    yield deps
-    deps.background.shutdown(wait=True)
 
 
 @pytest.fixture
