@@ -25,11 +25,13 @@ SENT_STATES = (SENT, AMENDED)
 
 
 def parse_month(text: str) -> date:
-    """`2026-10` -> 2026-10-01; InvalidInput otherwise."""
-    year, _, month = text.strip().partition("-")
-    if not (len(year) == 4 and len(month) == 2 and year.isdigit() and month.isdigit()) or not 1 <= int(month) <= 12:
-        raise InvalidInput(f"`{text.strip()[:20]}` is not a month: use YYYY-MM, e.g. 2026-10.")
-    return date(int(year), int(month), 1)
+    """`2026-10` -> 2026-10-01 (exports.parse_month); InvalidInput otherwise."""
+    from bot.services.exports import parse_month as parse
+
+    try:
+        return parse(text)
+    except ValueError:
+        raise InvalidInput(f"`{text.strip()[:20]}` is not a month: use YYYY-MM, e.g. 2026-10.") from None
 
 
 def find(session: Session, *, engagement_id: int, month: date) -> MonthStatement | None:
