@@ -1,4 +1,4 @@
-"""The `ctobot` command line: run, serve, clock, migrate, check, client."""
+"""The `ctobot` command line: run, serve, clock, migrate, check, client, digest, close, export."""
 
 from __future__ import annotations
 
@@ -103,6 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
     digest_parser.add_argument("--post", action="store_true", help="post it to the primary channel, once per week")
     digest_parser.add_argument("--force", action="store_true", help="with --post: post again even if posted")
     digest_parser.add_argument("--team", default=None, help="workspace id, when two workspaces use the same name")
+
+    close = verb("close", cmd_close, "Close a month and send its statement (the CLI twin of `/cto close`).")
+    close.add_argument("--client", required=True, help="the engagement's short name")
+    close.add_argument("--month", required=True, help="YYYY-MM, a month that is over")
+    close.add_argument("--team", default=None, help="workspace id, when two workspaces use the same name")
 
     export = verb("export", cmd_export, "Export an engagement's records.")
     export.add_argument("kind", choices=EXPORT_KINDS, help="what to export")
@@ -450,6 +455,33 @@ def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
         hint = "; --force posts it again" if "already posted" in result.reason or "claimed" in result.reason else ""
         raise CliError(result.reason + hint)
     print(f"posted the {week.key} digest of {engagement.display_name} to {result.channel_id}")
+    return 0
+
+
+# --- month close ------------------------------------------------------------------------------------------
+
+
+def cmd_close(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.db import transaction
+    from bot.month_close import close_and_send
+    from bot.runtime import build_deps
+    from bot.services import engagements, months
+
+    month = months.parse_month(args.month)
+    ensure_schema(settings, migrate=False)
+    deps = build_deps(settings)
+    try:
+        with transaction(deps.session_factory) as session:
+            engagement = engagements.get_by_name(session, name=args.client, team_id=args.team)
+            engagement_id, display = engagement.id, engagement.display_name
+        result = close_and_send(deps, engagement_id=engagement_id, month=month, closed_by="cli",  # type: ignore[arg-type]
+                                claimed_by="cli")
+    finally:
+        deps.background.shutdown(wait=False)
+        deps.engine.dispose()
+    if not result.posted:
+        raise CliError(result.reason)
+    print(f"closed {month:%Y-%m} and sent the statement of {display} to {result.channel_id}")
     return 0
 
 

@@ -24,7 +24,7 @@ from bot.db import transaction
 from bot.deps import Deps
 from bot.errors import NotFound
 from bot.models import DigestRun, Engagement, utcnow
-from bot.services import digest, engagements, exports, runs, schedule, statement
+from bot.services import digest, engagements, exports, months, runs, schedule, statement
 from bot.slack.client import rate_limited_for
 from bot.slack.digest_blocks import digest_message
 from bot.slack.statement_blocks import statement_message
@@ -132,9 +132,13 @@ def _find_earlier_post(target: _Target, *, metadata: dict[str, Any], since: date
     return None
 
 
+Record = Callable[[Any, str, str], None]  # (session, channel id, message ts): more to record with the post
+
+
 def _post(deps: Deps, target: _Target, *, kind: str, period: str, what: str, text: str, blocks: Any,
-          taken_over_since: datetime | None) -> PostResult:
-    """Post the claimed message (unless a taken-over claim's message is already there) and record the outcome."""
+          taken_over_since: datetime | None, record: Record | None = None) -> PostResult:
+    """Post the claimed message (unless a taken-over claim's message is already there) and record the outcome
+    (and, with `record`, whatever else goes with it, in the same transaction)."""
     metadata = post_metadata(engagement_id=target.engagement_id, kind=kind, period=period)
     found = None
     if taken_over_since is not None:
@@ -150,6 +154,8 @@ def _post(deps: Deps, target: _Target, *, kind: str, period: str, what: str, tex
             run = runs.find_run(session, engagement_id=target.engagement_id, kind=kind, period=period)
             assert run is not None
             runs.mark_posted(session, run=run, channel_id=target.channel_id, message_ts=found)
+            if record is not None:
+                record(session, target.channel_id, found)
         logger.info("%s was already in %s (its poster stopped before recording it); recorded it", what,
                     target.channel_id)
         return PostResult(kind, period, True, "found already posted", channel_id=target.channel_id,
@@ -163,6 +169,8 @@ def _post(deps: Deps, target: _Target, *, kind: str, period: str, what: str, tex
         run = runs.find_run(session, engagement_id=target.engagement_id, kind=kind, period=period)
         assert run is not None
         runs.mark_posted(session, run=run, channel_id=target.channel_id, message_ts=ts)
+        if record is not None:
+            record(session, target.channel_id, ts)
     logger.info("posted %s to %s", what, target.channel_id)
     return PostResult(kind, period, True, channel_id=target.channel_id, message_ts=ts)
 
@@ -239,8 +247,10 @@ def post_digest(deps: Deps, *, engagement_id: int, claimed_by: str, week_key: st
 
 
 def post_statement(deps: Deps, *, engagement_id: int, claimed_by: str, month: date,
-                   now: datetime | None = None, force: bool = False) -> PostResult:
-    """Post the engagement's statement of `month` once, with the month's Harvest CSV in the thread."""
+                   now: datetime | None = None, force: bool = False, automatic: bool = False) -> PostResult:
+    """Post the engagement's statement of `month` once, with the month's Harvest CSV in the thread, and record the
+    month as sent (its band, total and entries as sent). Call it through `month_close.close_and_send`, which
+    closes the month first; `automatic`: sent at the end of the grace, and the statement says so."""
     now = now or utcnow()
     period = f"{month:%Y-%m}"
     target = _target(deps, engagement_id, STATEMENT, period)
@@ -255,10 +265,18 @@ def post_statement(deps: Deps, *, engagement_id: int, claimed_by: str, month: da
             return PostResult(STATEMENT, period, False, _refusal(existing, what))
         engagement = session.get(Engagement, engagement_id)
         assert engagement is not None
-        text, blocks = statement_message(statement.build_statement(session, engagement=engagement, month=month))
-        entries = exports.month_entries(session, engagement=engagement, month=month, include_deleted=False)
+        built = statement.build_statement(session, engagement=engagement, month=month)
+        text, blocks = statement_message(built, automatic=automatic)
+        ledger = months.ledger(session, engagement_id=engagement_id, month=month)
+        entries = ledger.entries
+
+    def record(session: Any, channel_id: str, ts: str) -> None:
+        months.record_sent(session, engagement_id=engagement_id, month=month, band=built.summary.band,
+                           minutes=ledger.minutes, sha=ledger.sha, channel_id=channel_id, message_ts=ts,
+                           automatic=automatic, now=now)
+
     result = _post(deps, target, kind=STATEMENT, period=period, what=what, text=text, blocks=blocks,
-                   taken_over_since=taken_over_since)
+                   taken_over_since=taken_over_since, record=record)
 
     def csv_file() -> dict[str, Any]:
         names, _ = names_for(deps.users, target.client, {e.user_id for e in entries})
@@ -272,7 +290,11 @@ def post_statement(deps: Deps, *, engagement_id: int, claimed_by: str, month: da
 
 def post_due(deps: Deps, *, engagement_id: int, claimed_by: str, now: datetime | None = None,
              kinds: tuple[str, ...] = (DIGEST, STATEMENT)) -> list[PostResult]:
-    """Post the latest digest and statement slots if they fell within the catch-up window and are not posted."""
+    """Post the latest digest and statement slots if they fell within the catch-up window and are not posted:
+    the digest; on a month's first business day the draft statement to the CTO; at the end of the grace, the
+    statement of a month nobody closed."""
+    from bot import month_close
+
     now = now or utcnow()
     due: list[tuple[str, str, Any]] = []
     with transaction(deps.session_factory) as session:
@@ -284,10 +306,8 @@ def post_due(deps: Deps, *, engagement_id: int, claimed_by: str, now: datetime |
             if schedule.is_due(slot, now=now) and slot.date() >= engagement.start_date:
                 due.append((DIGEST, schedule.digest_period(engagement, slot), None))
         if STATEMENT in kinds:
-            slot = schedule.latest_statement_slot(engagement, now=now)
-            month = schedule.statement_month(engagement, slot)
-            if schedule.is_due(slot, now=now) and month >= engagement.start_date.replace(day=1):
-                due.append((STATEMENT, f"{month:%Y-%m}", month))
+            due.extend((kind, period, month) for kind, period, month in month_close.statement_work_due(
+                session, engagement=engagement, now=now))
         due = [(kind, period, month) for kind, period, month in due
                if (run := runs.find_run(session, engagement_id=engagement_id, kind=kind, period=period)) is None
                or run.posted_at is None]
@@ -296,7 +316,10 @@ def post_due(deps: Deps, *, engagement_id: int, claimed_by: str, now: datetime |
         if kind == DIGEST:
             results.append(post_digest(deps, engagement_id=engagement_id, claimed_by=claimed_by, week_key=period,
                                        now=now))
+        elif kind == month_close.DRAFT:
+            results.append(month_close.send_draft(deps, engagement_id=engagement_id, claimed_by=claimed_by,
+                                                  month=month, now=now))
         else:
-            results.append(post_statement(deps, engagement_id=engagement_id, claimed_by=claimed_by, month=month,
-                                          now=now))
+            results.append(month_close.close_and_send(deps, engagement_id=engagement_id, claimed_by=claimed_by,
+                                                      month=month, closed_by=None, now=now))
     return results

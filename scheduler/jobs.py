@@ -111,7 +111,9 @@ def run_weekly_digest(deps: Deps, engagement_id: int) -> int:
 
 
 def run_monthly_statement(deps: Deps, engagement_id: int) -> int:
-    """Post last month's statement on the first business day of the month (once)."""
+    """The month close at business start: on the first business day, last month's draft statement to the CTOs;
+    at the end of the grace, the statement of a month nobody closed (each once). A grace ending after the 7th
+    (more than four business days) is picked up by the catch-up, within ten minutes."""
     results = post_due(deps, engagement_id=engagement_id, claimed_by=process_name(), kinds=(STATEMENT,))
     _log_unposted(results)
     return sum(result.posted for result in results)
@@ -127,6 +129,7 @@ def catch_up(deps: Deps, now: datetime | None = None) -> int:
     """Post every digest or statement whose slot passed within 72 h and is not posted: after downtime, after a
     poster died between its claim and its post, or after Slack rate-limited it. Runs when the clock starts and then
     every few minutes; one engagement's trouble never holds up the others."""
+    from bot.month_close import amend_all
     from bot.services import engagements
 
     with transaction(deps.session_factory) as session:
@@ -136,6 +139,7 @@ def catch_up(deps: Deps, now: datetime | None = None) -> int:
         try:
             posted += sum(r.posted for r in post_due(deps, engagement_id=engagement_id, claimed_by=process_name(),
                                                      now=now))
+            posted += amend_all(deps, engagement_id=engagement_id, claimed_by=process_name(), now=now)
         except Exception:
             logger.exception("catch-up for engagement %s failed", engagement_id)
     if posted:

@@ -6,6 +6,7 @@ from bot.models.decision import Decision
 from bot.models.delivery import Artifact, Risk
 from bot.models.engagement import ChannelLink, Engagement
 from bot.models.health import HealthCheck
+from bot.models.month import MonthStatement, StatementAmendment
 from bot.models.runs import DigestRun
 from bot.models.timelog import TimeEntry
 from bot.models.types import utcnow
@@ -17,9 +18,11 @@ __all__ = [
     "DigestRun",
     "Engagement",
     "HealthCheck",
+    "MonthStatement",
     "Question",
     "ReviewRequest",
     "Risk",
+    "StatementAmendment",
     "TimeEntry",
     "slack_oauth",
     "utcnow",

@@ -64,3 +64,21 @@ def statement_month(engagement: Engagement, slot: datetime) -> date:
 def is_due(slot: datetime, *, now: datetime) -> bool:
     """Whether a slot is recent enough to be posted now (on time or as a catch-up)."""
     return timedelta(0) <= now - slot <= CATCH_UP_WINDOW
+
+
+def statement_send_slot(engagement: Engagement, draft_slot: datetime) -> datetime:
+    """When an unclosed month's statement goes out by itself: business start of the business day that comes
+    `statement_grace_days` business days after the first business day (the draft's slot).
+
+    With the default grace of 2 and a month starting on a Monday, the draft comes on Monday at business start and
+    the statement goes out on Wednesday at business start: the CTO has all of Monday and Tuesday to close it. A
+    grace of 0 sends it with the draft.
+    """
+    zone = ZoneInfo(engagement.timezone)
+    day = draft_slot.astimezone(zone).date()
+    left = max(0, int(engagement.statement_grace_days or 0))
+    while left:
+        day += timedelta(days=1)
+        if is_business_day(engagement, day):
+            left -= 1
+    return datetime.combine(day, engagement.business_start, tzinfo=zone)

@@ -54,6 +54,15 @@ def _checked(request: LogtimeRequest, *, today: date) -> LogtimeRequest:
                           work_date=request.work_date, note=redact(request.note.strip())[:MAX_NOTE_CHARS])
 
 
+def check_request(session: Session, *, engagement: Engagement, user_id: str, request: LogtimeRequest,
+                  today: date) -> LogtimeRequest:
+    """What `log_time` would record, checked (InvalidInput, NotAllowed) without recording it: for a confirmation."""
+    require_cto(engagement, user_id, to="log time")
+    request = _checked(request, today=today)
+    _check_day(session, user_id=user_id, work_date=request.work_date, minutes=request.minutes)
+    return request
+
+
 def log_time(session: Session, *, engagement: Engagement, user_id: str, request: LogtimeRequest, today: date,
              source: str = "command", source_ref: str | None = None) -> Logged:
     """Record `request` for `user_id` (a CTO of the engagement); a repeated `source_ref` records nothing new."""

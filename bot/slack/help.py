@@ -28,6 +28,7 @@ CATALOGUE: dict[str, CommandHelp] = {
                 "`/cto status` — the engagement's client, tier, hours band and month to date",
                 "`/cto questions` — open questions, oldest first, with how long each has waited",
                 "`/cto digest` — this week's digest, shown only to you",
+                "`/cto close [YYYY-MM]` — close a month (default: last month) and send its statement (CTO only)",
                 "`/cto handover` — the handover pack (Markdown) in your DM (CTO only)",
             ),
         ),

@@ -87,6 +87,15 @@ ACTION_LOGTIME_NOTE = "note"
 ACTION_LOGTIME_UNDO = "logtime_undo"
 ACTION_LOGTIME_EDIT = "logtime_edit"
 ACTION_LOGTIME_DELETE = "logtime_delete"
+# Logging into a month whose statement was sent: the inline command's confirmation, the modal's checkbox
+ACTION_LOGTIME_CONFIRM_SENT = "logtime_confirm_sent"
+ACTION_LOGTIME_CANCEL = "logtime_cancel"
+BLOCK_LOGTIME_AMEND = "logtime_amend"
+ACTION_LOGTIME_AMEND = "amend"
+OPTION_LOGTIME_AMEND = "amend_sent_month"
+
+# The month close: the draft statement's button in the CTO's DM
+ACTION_STATEMENT_CLOSE = "statement_close"
 
 # /decision: the card's and the draft's buttons, the new-decision modal and the draft's edit modal
 ACTION_DECISION_DRAFT = "decision_draft"

@@ -6,9 +6,10 @@ import json
 from datetime import date, timedelta
 from typing import Any
 
-from bot.models import Engagement, TimeEntry
+from bot.errors import InvalidInput
+from bot.models import Engagement, MonthStatement, TimeEntry
 from bot.services.categories import CATEGORIES
-from bot.services.logtime_parser import format_minutes
+from bot.services.logtime_parser import LogtimeRequest, format_minutes
 from bot.services.retainer import MonthSummary
 from bot.slack import ids
 from bot.slack.blocks import Blocks, context, input_block, month_line, section
@@ -109,6 +110,11 @@ def logtime_modal(*, engagements: list[Engagement], selected: Engagement | None,
         input_block(ids.BLOCK_LOGTIME_DURATION, "Duration", duration_element),
         input_block(ids.BLOCK_LOGTIME_CATEGORY, "Category", category_element),
         input_block(ids.BLOCK_LOGTIME_NOTE, "Note", note_element, optional=True),
+        input_block(ids.BLOCK_LOGTIME_AMEND, "Sent months", {
+            "type": "checkboxes", "action_id": ids.ACTION_LOGTIME_AMEND, "options": [{
+                "text": {"type": "plain_text", "text": "Amend a statement already sent"},
+                "description": {"type": "plain_text", "text": "Only needed for a month whose statement went out"},
+                "value": ids.OPTION_LOGTIME_AMEND}]}, optional=True),
     ]
     return {
         "type": "modal", "callback_id": ids.VIEW_LOGTIME,
@@ -120,9 +126,31 @@ def logtime_modal(*, engagements: list[Engagement], selected: Engagement | None,
     }
 
 
+def sent_month_confirmation(request: LogtimeRequest, *, engagement: Engagement, statement: MonthStatement,
+                            today: date) -> tuple[str, Blocks]:
+    """Logging into a month whose statement was sent: say what will happen, and ask first."""
+    what = f"{format_minutes(request.minutes)} of {request.category} on {day_text(request.work_date, today)}"
+    text = (f"{escape(engagement.display_name)}'s *{statement.month:%B %Y}* statement was already sent. Logging "
+            f"{what} will post an amendment in that statement's thread (the change and a new Harvest CSV); "
+            "the statement itself stays as it was sent.")
+    value = json.dumps({"engagement": engagement.id, "minutes": request.minutes, "category": request.category,
+                        "work_date": request.work_date.isoformat(), "note": request.note}, ensure_ascii=False)
+    if len(value) > BUTTON_VALUE_LIMIT:
+        raise InvalidInput("That note is too long to confirm with a button: use `/logtime` alone (the form) to log "
+                           "time into a month whose statement was sent.")
+    blocks: Blocks = [section(text), {"type": "actions", "elements": [
+        _button("Log it and amend", ids.ACTION_LOGTIME_CONFIRM_SENT, value, style="primary"),
+        _button("Cancel", ids.ACTION_LOGTIME_CANCEL, "cancel"),
+    ]}]
+    return text.replace("*", ""), blocks
+
+
+BUTTON_VALUE_LIMIT = 2000
+
 LOGTIME_FIELD_BLOCKS = {
     "engagement": ids.BLOCK_LOGTIME_ENGAGEMENT,
     "date": ids.BLOCK_LOGTIME_DATE,
     "duration": ids.BLOCK_LOGTIME_DURATION,
     "category": ids.BLOCK_LOGTIME_CATEGORY,
+    "amend": ids.BLOCK_LOGTIME_AMEND,
 }

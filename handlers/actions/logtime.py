@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -10,10 +12,13 @@ from sqlmodel import Session
 
 from bot.db import transaction
 from bot.deps import Deps
+from bot.errors import InvalidInput
 from bot.models import Engagement, TimeEntry
 from bot.services import engagements, ownership, retainer, timelog
+from bot.services.logtime_parser import LogtimeRequest
 from bot.slack import ids, timelog_blocks
 from handlers.clock import user_today
+from handlers.commands.logtime import ledger_changed
 from handlers.context import channel_of, request_scope, team_of
 from handlers.errors import user_errors
 
@@ -23,6 +28,17 @@ def _own_entry(session: Session, action: dict[str, Any], context: BoltContext,
     """The button's time entry: one of the engagement of the channel it was clicked in (in a DM: this workspace's)."""
     return ownership.owned(session, TimeEntry, action.get("value"), scope=request_scope(session, context, body),
                            what="time entry")
+
+
+def _confirmed_request(value: Any) -> dict[str, Any]:
+    """The entry a "Log it and amend" button carries; InvalidInput when it is not one."""
+    try:
+        asked = json.loads(value or "")
+        return {"engagement": asked["engagement"], "minutes": int(asked["minutes"]),
+                "category": str(asked["category"]), "work_date": date.fromisoformat(asked["work_date"]),
+                "note": str(asked.get("note") or "")}
+    except (ValueError, TypeError, KeyError):
+        raise InvalidInput("That button no longer holds an entry; nothing was logged. Run `/logtime` again.") from None
 
 
 def register(app: App, deps: Deps) -> None:
@@ -38,7 +54,41 @@ def register(app: App, deps: Deps) -> None:
             entry = timelog.delete_entry(session, entry_id=entry.id, user_id=body["user"]["id"])  # type: ignore[arg-type]
             text = (f"Undone: {timelog_blocks.format_minutes(entry.minutes)} of {entry.category} on "
                     f"{entry.work_date.isoformat()} (kept in the export's audit trail).")
+            engagement_id, day = entry.engagement_id, entry.work_date
         respond(text=text, replace_original=True)
+        deps.background.submit(ledger_changed, deps, engagement_id, [day])
+
+    @app.action(ids.ACTION_LOGTIME_CONFIRM_SENT)
+    @user_errors()
+    def confirm_sent_clicked(ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond,
+                             client: WebClient, context: BoltContext) -> None:
+        """"Log it and amend": the entry into a sent month, then (in the background) the amendment."""
+        ack()
+        user_id = body["user"]["id"]
+        asked = _confirmed_request(action.get("value"))
+        # One entry per confirmation message, however often the button is clicked.
+        source_ref = f"confirm:{(body.get('container') or {}).get('message_ts') or action.get('action_ts')}"
+        with transaction(deps.session_factory) as session:
+            engagement, _ = ownership.owned(session, Engagement, asked.get("engagement"),
+                                            scope=request_scope(session, context, body), what="client")
+            today = user_today(deps, client, user_id, engagement)
+            request = LogtimeRequest(minutes=asked["minutes"], category=asked["category"],
+                                     work_date=asked["work_date"], note=asked["note"])
+            logged = timelog.log_time(session, engagement=engagement, user_id=user_id, request=request,
+                                      today=today, source="command", source_ref=source_ref)
+            summary = retainer.month_summary(session, engagement=engagement, month=today, today=today)
+            text, message_blocks = timelog_blocks.logged_message(logged.entry, engagement=engagement,
+                                                                 summary=summary, today=today)
+            engagement_id, day = engagement.id, logged.entry.work_date
+        respond(text=text, blocks=message_blocks, replace_original=True)
+        if not logged.duplicate:
+            deps.background.submit(ledger_changed, deps, engagement_id, [day])
+
+    @app.action(ids.ACTION_LOGTIME_CANCEL)
+    @user_errors()
+    def cancel_clicked(ack: Ack, respond: Respond) -> None:
+        ack()
+        respond(text="Nothing was logged.", replace_original=True)
 
     @app.action(ids.ACTION_LOGTIME_DELETE)
     @user_errors()
@@ -54,7 +104,9 @@ def register(app: App, deps: Deps) -> None:
             summary = retainer.month_summary(session, engagement=engagement, month=today, today=today)
             text, message_blocks = timelog_blocks.week_message(entries, engagement=engagement, summary=summary,
                                                                today=today)
+            engagement_id, day = engagement.id, entry.work_date
         respond(text=text, blocks=message_blocks, replace_original=True)
+        deps.background.submit(ledger_changed, deps, engagement_id, [day])
 
     @app.action(ids.ACTION_LOGTIME_EDIT)
     @user_errors()

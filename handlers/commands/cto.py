@@ -6,7 +6,7 @@ import logging
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -14,7 +14,8 @@ from bot.db import transaction
 from bot.deps import Deps
 from bot.errors import InvalidInput, NotAllowed
 from bot.models import utcnow
-from bot.services import capture, digest, engagements, handover, retainer
+from bot.month_close import last_month, local_today
+from bot.services import capture, digest, engagements, handover, months, retainer
 from bot.slack import blocks, capture_blocks, digest_blocks, ids
 from bot.slack.mrkdwn import escape
 from handlers.context import team_of
@@ -30,7 +31,7 @@ def register(app: App, deps: Deps) -> None:
     @app.command(ids.CMD_CTO)
     @user_errors()
     def cto_command(ack: Ack, command: dict[str, Any], body: dict[str, Any], client: WebClient,
-                    context: BoltContext) -> None:
+                    context: BoltContext, respond: Respond) -> None:
         sub, _, _rest = (command.get("text") or "").strip().partition(" ")
         sub = sub.lower()
         if sub in ("", "help"):
@@ -44,6 +45,8 @@ def register(app: App, deps: Deps) -> None:
             ack(**questions_reply(command=command, body=body, context=context, deps=deps))
         elif sub == "digest":
             ack(**digest_reply(command=command, body=body, context=context, deps=deps))
+        elif sub == "close":
+            ack(**close_reply(command=command, body=body, rest=_rest, respond=respond, context=context, deps=deps))
         elif sub == "handover":
             ack(**handover_reply(command=command, body=body, client=client, context=context, deps=deps))
         else:
@@ -103,6 +106,28 @@ def handover_reply(*, command: dict[str, Any], body: dict[str, Any], client: Web
         return {"text": "ctobot is busy right now; please try `/cto handover` again in a minute."}
     return {"text": f"Preparing {escape(display)}'s handover pack: it will arrive in your DM as a Markdown file "
                     "(also `ctobot export handover --client " + name + "`)."}
+
+
+def close_reply(*, command: dict[str, Any], body: dict[str, Any], rest: str, respond: Respond, context: BoltContext,
+                deps: Deps) -> dict[str, Any]:
+    """`/cto close [YYYY-MM]` (CTO only): close the month (default: last month) and send its statement."""
+    from handlers.actions.statement import send_and_tell
+
+    user_id, now = command["user_id"], utcnow()
+    with transaction(deps.session_factory) as session:
+        engagement = engagements.require_engagement(
+            session, team_id=team_of(context, body), channel_id=command["channel_id"])
+        engagements.require_cto(engagement, user_id, to="close a month")
+        month = months.parse_month(rest) if rest.strip() else last_month(engagement, now)
+        months.check_closable(session, engagement=engagement, month=month, today=local_today(engagement, now))
+        engagement_id, display = engagement.id, engagement.display_name
+        channel = engagements.engagement_status(session, engagement=engagement).primary_channel
+    if deps.background.submit(send_and_tell, deps, respond, engagement_id=engagement_id, month=month,
+                              user_id=user_id, replace_original=False) is None:
+        return {"text": "ctobot is busy right now; please try `/cto close` again in a minute."}
+    where = f"<#{channel}>" if channel else "the client's channel"
+    return {"text": f"Closing {month:%B %Y} for {escape(display)}: its statement goes to {where} with the "
+                    "Harvest CSV in its thread."}
 
 
 def open_setup(*, ack: Ack, command: dict[str, Any], body: dict[str, Any], client: WebClient,

@@ -15,7 +15,7 @@ from bot.db import transaction
 from bot.deps import Deps
 from bot.errors import DomainError, InvalidInput, NotAllowed
 from bot.models import Engagement
-from bot.services import engagements, exports, retainer, timelog
+from bot.services import engagements, exports, months, retainer, timelog
 from bot.services.logtime_parser import parse_logtime
 from bot.slack import blocks, ids, timelog_blocks
 from bot.slack.mrkdwn import escape
@@ -63,6 +63,7 @@ def register(app: App, deps: Deps) -> None:
                 reply = {"text": f"Removed {timelog_blocks.format_minutes(entry.minutes)} of {entry.category} on "
                                  f"{entry.work_date.isoformat()} from {escape(owner.display_name)}. "  # type: ignore[union-attr]
                                  "It stays in the export's audit trail."}
+                after = partial(ledger_changed, deps, entry.engagement_id, [entry.work_date])
             else:
                 engagement = _require(engagement)
                 today = user_today(deps, client, user_id, engagement)
@@ -82,13 +83,22 @@ def register(app: App, deps: Deps) -> None:
                                      "Harvest CSV; I'll send it to you in a direct message."}
                 else:
                     request = parse_logtime(" ".join(words), today=today)
-                    logged = timelog.log_time(session, engagement=engagement, user_id=user_id, request=request,
-                                              today=today, source="command")
-                    summary = retainer.month_summary(session, engagement=engagement, month=today, today=today)
-                    text, message_blocks = timelog_blocks.logged_message(logged.entry, engagement=engagement,
-                                                                         summary=summary, today=today)
-                    reply = {"text": text, "blocks": message_blocks}
-                    after = partial(check_budget, deps, engagement.id)
+                    sent = months.sent_statement_for(session, engagement_id=engagement.id,  # type: ignore[arg-type]
+                                                     day=request.work_date)
+                    if sent is not None:  # the founder has this month's statement: ask before amending it
+                        request = timelog.check_request(session, engagement=engagement, user_id=user_id,
+                                                        request=request, today=today)
+                        text, message_blocks = timelog_blocks.sent_month_confirmation(
+                            request, engagement=engagement, statement=sent, today=today)
+                        reply = {"text": text, "blocks": message_blocks}
+                    else:
+                        logged = timelog.log_time(session, engagement=engagement, user_id=user_id,
+                                                  request=request, today=today, source="command")
+                        summary = retainer.month_summary(session, engagement=engagement, month=today, today=today)
+                        text, message_blocks = timelog_blocks.logged_message(logged.entry, engagement=engagement,
+                                                                             summary=summary, today=today)
+                        reply = {"text": text, "blocks": message_blocks}
+                        after = partial(ledger_changed, deps, engagement.id, [request.work_date])
         ack(**reply)
         if after is not None:
             deps.background.submit(after)
@@ -101,6 +111,15 @@ def check_budget(deps: Deps, engagement_id: int) -> None:
     from scheduler.jobs import run_budget_alerts
 
     run_budget_alerts(deps, engagement_id)
+
+
+def ledger_changed(deps: Deps, engagement_id: int, days: list[date | None]) -> None:
+    """After entries on `days` changed: any budget note now due, and an amendment for each sent month among them."""
+    from bot.month_close import amend_sent_months
+    from scheduler.jobs import process_name
+
+    check_budget(deps, engagement_id)
+    amend_sent_months(deps, engagement_id=engagement_id, days=days, claimed_by=process_name())
 
 
 def _require(engagement: Engagement | None) -> Engagement:

@@ -13,7 +13,7 @@ from bot.db import transaction
 from bot.deps import Deps
 from bot.errors import InvalidInput
 from bot.models import Engagement, TimeEntry
-from bot.services import engagements, ownership, retainer, timelog
+from bot.services import engagements, months, ownership, retainer, timelog
 from bot.services.logtime_parser import LogtimeRequest, parse_duration, resolve_or_refuse
 from bot.services.ownership import Scope
 from bot.slack import ids, timelog_blocks
@@ -48,6 +48,13 @@ def parse_logtime_values(values: dict[str, dict[str, dict[str, Any]]]) -> tuple[
     return int(selected["value"]), LogtimeRequest(minutes=minutes, category=category, work_date=work_date, note=note)
 
 
+def amend_confirmed(values: dict[str, dict[str, dict[str, Any]]]) -> bool:
+    """Whether the form's "Amend a statement already sent" box is ticked."""
+    chosen = (values.get(ids.BLOCK_LOGTIME_AMEND, {}).get(ids.ACTION_LOGTIME_AMEND, {}) or {}).get(
+        "selected_options") or []
+    return any(isinstance(option, dict) and option.get("value") == ids.OPTION_LOGTIME_AMEND for option in chosen)
+
+
 def register(app: App, deps: Deps) -> None:
     """Register the `/logtime` modal's submission."""
 
@@ -63,9 +70,17 @@ def register(app: App, deps: Deps) -> None:
                                             what="client", field="engagement")
             engagements.require_cto(engagement, user_id, to="log time")
             today = user_today(deps, client, user_id, engagement)
+            changed_days = [request.work_date]
+            if meta.get("entry_id") is None and not amend_confirmed(view["state"]["values"]):
+                sent = months.sent_statement_for(session, engagement_id=engagement.id,  # type: ignore[arg-type]
+                                                 day=request.work_date)
+                if sent is not None:
+                    raise InvalidInput(f"{sent.month:%B %Y}'s statement was already sent. Tick this box to log it "
+                                       "anyway: an amendment goes in the statement's thread.", field="amend")
             if meta.get("entry_id") is not None:
                 entry, owner = ownership.owned(session, TimeEntry, meta["entry_id"], scope=Scope(here.team_id),
                                                what="time entry")
+                changed_days.append(entry.work_date)
                 if owner.id != engagement.id:
                     raise InvalidInput("A time entry stays with its client: delete it, then log it again for "
                                        "the other client.", field="engagement")
@@ -83,9 +98,9 @@ def register(app: App, deps: Deps) -> None:
             confirm_in = meta.get("channel_id") if here.engagement is not None and here.holds(engagement) else None
         ack()
         deps.background.submit(_confirm, client, confirm_in, user_id, text, message_blocks)
-        from handlers.commands.logtime import check_budget
+        from handlers.commands.logtime import ledger_changed
 
-        deps.background.submit(check_budget, deps, engagement_id)
+        deps.background.submit(ledger_changed, deps, engagement_id, changed_days)
 
 
 def _confirm(client: WebClient, channel_id: str | None, user_id: str, text: str, message_blocks: list) -> None:  # type: ignore[type-arg]

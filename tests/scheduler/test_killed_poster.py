@@ -27,10 +27,11 @@ CHANNELS = ("C1", "C2", "C3")
 ZONE = ZoneInfo("America/New_York")
 
 # Chosen days, never today's: the clocks run as if it were then (CTOBOT_NOW), two hours after the digest slot.
-# On a month's first business day the statement of the month before is due too, and is posted once as well.
+# At the end of a month's statement grace (two business days after the first, 1 December 2026 being a Tuesday) the
+# statement of a month nobody closed goes out by itself, and is posted once as well.
 DAYS = {
     "a Friday just after the digest slot": (datetime(2026, 11, 20, 18, 0, tzinfo=ZONE), ("digest",)),
-    "a month's first business day": (datetime(2026, 12, 1, 11, 30, tzinfo=ZONE), ("digest", "statement")),
+    "the end of a month's statement grace": (datetime(2026, 12, 3, 11, 30, tzinfo=ZONE), ("digest", "statement")),
 }
 
 

@@ -23,6 +23,7 @@ from tests.helpers.hostile import FORMULAS, add_formula_records, csv_rows, formu
 
 LONDON = ZoneInfo("Europe/London")
 FIRST_BUSINESS_DAY = datetime(2026, 11, 2, 9, 0, tzinfo=LONDON)  # Sunday the 1st is not one
+GRACE_END = datetime(2026, 11, 4, 9, 0, tzinfo=LONDON)  # two business days later: unclosed, it goes out by itself
 
 
 @pytest.fixture
@@ -61,8 +62,7 @@ def statements(fake) -> list[dict]:
 def test_the_statement_posts_last_months_figures_and_the_csv_once(deps, acme, fake_slack):
     assert post_due(deps, engagement_id=acme.id, claimed_by="clock", now=FIRST_BUSINESS_DAY - timedelta(days=1),
                     kinds=("statement",)) == []  # Sunday the 1st: October's slot was a month ago
-    [result] = post_due(deps, engagement_id=acme.id, claimed_by="clock", now=FIRST_BUSINESS_DAY,
-                        kinds=("statement",))
+    [result] = post_due(deps, engagement_id=acme.id, claimed_by="clock", now=GRACE_END, kinds=("statement",))
     assert result.posted and result.period == "2026-10"
     [message] = statements(fake_slack)
     assert message["text"] == "Acme — statement, October 2026: 17h of 20–25 h, under the band by 3h."
@@ -77,7 +77,7 @@ def test_the_statement_posts_last_months_figures_and_the_csv_once(deps, acme, fa
     assert [(r[0], r[3], r[5], r[6], r[7]) for r in rows[1:]] == [
         ("2026-10-05", "review", "10", "Ada", "Lovelace"), ("2026-10-12", "build", "5", "Ada", "Lovelace"),
         ("2026-10-20", "hiring", "2", "Ada", "Lovelace")]
-    again = post_due(deps, engagement_id=acme.id, claimed_by="other", now=FIRST_BUSINESS_DAY + timedelta(hours=30),
+    again = post_due(deps, engagement_id=acme.id, claimed_by="other", now=GRACE_END + timedelta(hours=30),
                      kinds=("statement",))
     assert again == [] and len(statements(fake_slack)) == 1
 
@@ -85,8 +85,7 @@ def test_the_statement_posts_last_months_figures_and_the_csv_once(deps, acme, fa
 def test_the_statements_csv_writes_formulas_in_notes_as_text(deps, session_factory, fake_slack):
     globex = add_engagement(session_factory, name="globex", channel="C1", ctos=("U1",), display_name="+Globex")
     add_formula_records(session_factory, globex, month=date(2026, 10, 1))
-    [result] = post_due(deps, engagement_id=globex.id, claimed_by="clock", now=FIRST_BUSINESS_DAY,
-                        kinds=("statement",))
+    [result] = post_due(deps, engagement_id=globex.id, claimed_by="clock", now=GRACE_END, kinds=("statement",))
     assert result.posted
     [upload] = [u for u in fake_slack.uploads if u["completed"]]
     rows = csv_rows(upload["data"].decode())
@@ -97,15 +96,13 @@ def test_the_statements_csv_writes_formulas_in_notes_as_text(deps, session_facto
 
 def test_a_csv_upload_failure_leaves_the_statement_posted(deps, acme, fake_slack):
     fake_slack.fail("files.completeUploadExternal", times=5)
-    [result] = post_due(deps, engagement_id=acme.id, claimed_by="clock", now=FIRST_BUSINESS_DAY,
-                        kinds=("statement",))
+    [result] = post_due(deps, engagement_id=acme.id, claimed_by="clock", now=GRACE_END, kinds=("statement",))
     assert result.posted and len(statements(fake_slack)) == 1
 
 
 def test_over_the_band_and_no_statement_before_the_engagement_began(deps, session_factory, fake_slack):
     late = add_engagement(session_factory, name="late", channel="C1", start_date=date(2026, 11, 2))
-    assert post_due(deps, engagement_id=late.id, claimed_by="clock", now=FIRST_BUSINESS_DAY,
-                    kinds=("statement",)) == []
+    assert post_due(deps, engagement_id=late.id, claimed_by="clock", now=GRACE_END, kinds=("statement",)) == []
     busy = add_engagement(session_factory, name="busy", channel="C2", start_date=date(2026, 9, 1))
     for day in range(5, 10):
         log(session_factory, busy, date(2026, 10, day), 330, "architecture")  # 27.5 h of 20–25 h
