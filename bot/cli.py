@@ -290,10 +290,19 @@ def cmd_clock(settings: Settings, args: argparse.Namespace) -> int:
     from bot.runtime import build_deps
     from scheduler.clock import build_scheduler
 
-    scheduler = build_scheduler(build_deps(settings), blocking=True)
-    signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
-    logger.info("clock started")
+    stop = threading.Event()  # set by SIGTERM or Ctrl-C, whenever it comes: before the start too
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    deps = build_deps(settings)
+    scheduler = build_scheduler(deps, blocking=False)
     scheduler.start()
+    logger.info("clock started")
+    stop.wait()
+    logger.info("clock stopping: finishing the jobs in hand")
+    # Not wait=True: that holds the scheduler's lock while a running sync job asks for it (a deadlock). The
+    # executor's threads are still joined before the process exits, so a job in hand finishes.
+    scheduler.shutdown(wait=False)
+    deps.background.shutdown(wait=True)
     return 0
 
 

@@ -6,6 +6,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 
@@ -45,9 +46,19 @@ def test_clock_runs_until_sigterm(tmp_path):
     env = clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'clock.db'}")
     process = subprocess.Popen([sys.executable, "-m", "bot", "clock"], cwd=tmp_path, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    time.sleep(3)
-    assert process.poll() is None, process.stdout.read()
+    lines: list[str] = []
+    started = threading.Event()
+
+    def read() -> None:  # the clock says when it is ready; SIGTERM before that would test nothing
+        for line in process.stdout:  # type: ignore[union-attr]
+            lines.append(line)
+            if "clock started" in line:
+                started.set()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    assert started.wait(timeout=60), "".join(lines)
+    assert process.poll() is None, "".join(lines)
     process.send_signal(signal.SIGTERM)
-    output, _ = process.communicate(timeout=30)
-    assert process.returncode == 0, output
-    assert "clock started" in output
+    assert process.wait(timeout=30) == 0, "".join(lines)
+    reader.join(timeout=10)
