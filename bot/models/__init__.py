@@ -5,6 +5,7 @@ from bot.models.capture import Question, ReviewRequest
 from bot.models.decision import Decision
 from bot.models.delivery import Artifact, Risk
 from bot.models.engagement import ChannelLink, Engagement
+from bot.models.registers import BuiltSystem, Finding, RoadmapItem, Vendor
 from bot.models.health import HealthCheck
 from bot.models.runs import DigestRun
 from bot.models.timelog import TimeEntry
@@ -12,15 +13,19 @@ from bot.models.types import utcnow
 
 __all__ = [
     "Artifact",
+    "BuiltSystem",
     "ChannelLink",
     "Decision",
     "DigestRun",
     "Engagement",
+    "Finding",
     "HealthCheck",
     "Question",
     "ReviewRequest",
     "Risk",
+    "RoadmapItem",
     "TimeEntry",
+    "Vendor",
     "slack_oauth",
     "utcnow",
 ]
