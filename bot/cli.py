@@ -453,9 +453,7 @@ def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _record_exports() -> dict[str, tuple[tuple[str, ...], Any]]:
-    from bot.services import exports
-
-    from bot.services import registers
+    from bot.services import exports, registers
 
     return {"questions": (exports.QUESTION_FIELDS, exports.questions_records),
             "reviews": (exports.REVIEW_FIELDS, exports.reviews_records),

@@ -5,8 +5,8 @@ from bot.models.capture import Question, ReviewRequest
 from bot.models.decision import Decision
 from bot.models.delivery import Artifact, Risk
 from bot.models.engagement import ChannelLink, Engagement
-from bot.models.registers import BuiltSystem, Finding, RoadmapItem, Vendor
 from bot.models.health import HealthCheck
+from bot.models.registers import BuiltSystem, Finding, RoadmapItem, Vendor
 from bot.models.runs import DigestRun
 from bot.models.timelog import TimeEntry
 from bot.models.types import utcnow

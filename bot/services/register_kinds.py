@@ -38,6 +38,7 @@ class FieldSpec:
     hint: str | None = None
     listed: bool = False  # shown in the Slack list line and as a short handover column
     short: str | None = None  # how the list line names it: `renews 2027-01-31`, `target: …`
+    default: str | None = None  # a choice's value when none is given
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,8 @@ def _level(item: Any, name: str) -> int:
 
 RISK = KindSpec(
     kind="risk", noun="risk", plural="risks", command="/risk", prefix="R", model=Risk,
-    fields=(FieldSpec("severity", "Severity", CHOICE, LEVELS, max_length=8, required=True, listed=True),
+    fields=(FieldSpec("severity", "Severity", CHOICE, LEVELS, max_length=8, required=True, listed=True,
+                      default="medium"),
             FieldSpec("mitigation", "Mitigation", LONG, max_length=2000)),
     statuses=("open", "mitigated", "closed"), current=("open",),
     transitions={"open": ("mitigated", "closed"), "mitigated": ("open", "closed"), "closed": ("open",)},
@@ -159,7 +161,8 @@ RISK = KindSpec(
 
 FINDING = KindSpec(
     kind="finding", noun="finding", plural="findings", command="/finding", prefix="F", model=Finding,
-    fields=(FieldSpec("priority", "Priority", CHOICE, LEVELS, max_length=8, required=True, listed=True),
+    fields=(FieldSpec("priority", "Priority", CHOICE, LEVELS, max_length=8, required=True, listed=True,
+                      default="medium"),
             FieldSpec("effort", "Effort", CHOICE, EFFORTS, max_length=8, listed=True),
             FieldSpec("rationale", "Rationale (required to deprioritize)", LONG, max_length=2000)),
     statuses=("open", "addressed", "deprioritized"), current=("open",),

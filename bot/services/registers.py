@@ -23,8 +23,17 @@ from bot.models import Artifact, Engagement, utcnow
 from bot.models.registers import RegisterFields
 from bot.redact import redact
 from bot.services.engagements import require_cto
-from bot.services.register_kinds import (CHOICE, DATE, DAYS, KINDS, LONG, QUARTER_TYPE, FieldSpec, KindSpec,
-                                         parse_quarter)
+from bot.services.register_kinds import (
+    CHOICE,
+    DATE,
+    DAYS,
+    KINDS,
+    LONG,
+    QUARTER_TYPE,
+    FieldSpec,
+    KindSpec,
+    parse_quarter,
+)
 
 UNSET: Any = object()
 OWNER_LENGTH = 64
@@ -75,7 +84,7 @@ def clean_value(spec: FieldSpec, value: Any) -> Any:
         return int(text)
     text = " ".join(str(value or "").split()) if spec.type != LONG else str(value or "").strip()
     if spec.type == CHOICE:
-        text = text.lower()
+        text = text.lower() or (spec.default or "")
         if not text and not spec.required:
             return ""
         if text not in spec.choices:
@@ -135,18 +144,18 @@ def update_entry(session: Session, spec: KindSpec, *, engagement: Engagement, en
     entry leaves the kind's current statuses (a reopened entry loses closed_at and its note)."""
     require_cto(engagement, user_id, to=to or f"change {spec.plural}")
     now = utcnow()
+    updates: dict[str, Any] = {}  # everything is checked before anything changes
     if title is not None:
-        clean_title = _text(" ".join(title.split()), TITLE_LENGTH)
-        if not clean_title:
+        updates["title"] = _text(" ".join(title.split()), TITLE_LENGTH)
+        if not updates["title"]:
             raise InvalidInput(f"Give the {spec.noun} a {spec.title_word}.", field="title")
-        entry.title = clean_title
     if owner is not UNSET:
-        entry.owner = _text(owner, OWNER_LENGTH) or None
+        updates["owner"] = _text(owner, OWNER_LENGTH) or None
     for name, value in (values or {}).items():
         field_spec = spec.field_spec(name)
         if field_spec is None:
             raise InvalidInput(f"A {spec.noun} has no field {name}.")
-        setattr(entry, name, clean_value(field_spec, value))
+        updates[name] = clean_value(field_spec, value)
     if status is not None and status != entry.status:
         if status not in spec.statuses:
             raise InvalidInput(f"A {spec.noun}'s status is one of {', '.join(spec.statuses)}.", field="status")
@@ -154,15 +163,22 @@ def update_entry(session: Session, spec: KindSpec, *, engagement: Engagement, en
         if status not in allowed:
             raise InvalidInput(f"{spec.title_case} {spec.label(entry.number)} is {entry.status}; it can become "
                                f"{' or '.join(allowed) or 'nothing else'}, not {status}.", field="status")
-        was_current = entry.status in spec.current
-        entry.status, entry.status_changed_at = status, now
+        updates.update(status=status, status_changed_at=now)
         if status in spec.current:
-            entry.closed_at, entry.close_note = None, None
-        elif was_current:
-            entry.closed_at = now
+            updates.update(closed_at=None, close_note=None)
+        elif entry.status in spec.current:
+            updates["closed_at"] = now
     if note is not None and note.strip():
-        entry.close_note = _text(note, NOTE_LENGTH)
-    spec.check(entry)
+        updates["close_note"] = _text(note, NOTE_LENGTH)
+    before = {name: getattr(entry, name) for name in updates}
+    for name, value in updates.items():
+        setattr(entry, name, value)
+    try:
+        spec.check(entry)
+    except InvalidInput:
+        for name, value in before.items():
+            setattr(entry, name, value)
+        raise
     entry.updated_at, entry.updated_by = now, user_id
     session.add(entry)
     session.flush()

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from bot.models import Engagement
-from bot.services.register_kinds import (CHOICE, DATE, DAYS, KINDS, LEVELS, LONG, FieldSpec, KindSpec)
+from bot.services.register_kinds import CHOICE, DATE, DAYS, KINDS, LEVELS, LONG, FieldSpec, KindSpec
 from bot.services.registers import Changes
 from bot.slack import ids
 from bot.slack.blocks import Blocks, context, input_block, section
@@ -141,7 +141,7 @@ def _select(name: str, values: tuple[str, ...], initial: str | None) -> dict[str
 
 def _field_input(field: FieldSpec, value: Any) -> dict[str, Any]:
     if field.type == CHOICE:
-        element = _select(field.name, field.choices, value or ("medium" if field.required else None))
+        element = _select(field.name, field.choices, value or field.default)
     elif field.type == DATE:
         element = {"type": "datepicker", "action_id": field.name}
         if isinstance(value, date):
