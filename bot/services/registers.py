@@ -2,8 +2,7 @@
 
 Each kind's own fields, statuses, transitions, permissions and rules are in bot/services/register_kinds.py.
 Anyone in a linked channel adds risks and findings; the CTO adds vendors, roadmap items and systems, and only
-the CTO edits an entry or changes its status (DESIGN: the CTO changes the engagement's records; anyone may
-add risks and findings).
+the CTO edits an entry or changes its status (docs/design.md, Permissions).
 """
 
 from __future__ import annotations
