@@ -23,7 +23,8 @@ from bot.settings import Settings, get_settings
 logger = logging.getLogger("ctobot")
 
 
-EXPORT_KINDS = ("hours", "questions", "reviews", "decisions", "risks", "adr", "handover")
+EXPORT_KINDS = ("hours", "questions", "reviews", "decisions", "risks", "findings", "vendors", "roadmap", "systems",
+                "adr", "handover")
 
 
 class CliError(Exception):
@@ -498,11 +499,12 @@ def cmd_close(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _record_exports() -> dict[str, tuple[tuple[str, ...], Any]]:
-    from bot.services import exports
+    from bot.services import exports, registers
 
     return {"questions": (exports.QUESTION_FIELDS, exports.questions_records),
             "reviews": (exports.REVIEW_FIELDS, exports.reviews_records),
-            "risks": (exports.RISK_FIELDS, exports.risks_records)}
+            **{kind: (registers.export_fields(spec), exports.register_exporter(spec))
+               for kind, spec in exports.REGISTER_EXPORTS.items()}}
 
 
 def cmd_export(settings: Settings, args: argparse.Namespace) -> int:

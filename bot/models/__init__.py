@@ -7,23 +7,28 @@ from bot.models.delivery import Artifact, Risk
 from bot.models.engagement import ChannelLink, Engagement
 from bot.models.health import HealthCheck
 from bot.models.month import MonthStatement, StatementAmendment
+from bot.models.registers import BuiltSystem, Finding, RoadmapItem, Vendor
 from bot.models.runs import DigestRun
 from bot.models.timelog import TimeEntry
 from bot.models.types import utcnow
 
 __all__ = [
     "Artifact",
+    "BuiltSystem",
     "ChannelLink",
     "Decision",
     "DigestRun",
     "Engagement",
+    "Finding",
     "HealthCheck",
     "MonthStatement",
     "Question",
     "ReviewRequest",
     "Risk",
     "StatementAmendment",
+    "RoadmapItem",
     "TimeEntry",
+    "Vendor",
     "slack_oauth",
     "utcnow",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from numbers import Number
@@ -14,9 +14,11 @@ from typing import Any
 from sqlmodel import Session, select
 
 from bot import formatting
-from bot.models import Engagement, Question, ReviewRequest, Risk, TimeEntry
+from bot.models import Engagement, Question, ReviewRequest, TimeEntry
 from bot.redact import redact
+from bot.services import registers
 from bot.services.categories import mode_of
+from bot.services.register_kinds import FINDING, RISK, ROADMAP, SYSTEM, VENDOR, KindSpec
 from bot.services.retainer import month_end, month_start
 from bot.services.timelog import entries_between
 
@@ -153,14 +155,21 @@ def records_json(records: list[dict[str, Any]]) -> str:
     return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
 
 
-RISK_FIELDS = ("number", "engagement", "title", "severity", "mitigation", "owner", "status", "opened_by", "opened_at",
-               "closed_at", "close_note")
+# The registers (risks, findings, vendors, roadmap items, systems): one record shape, keyed by
+# bot.services.registers.export_fields; the risk export keeps its fields and adds status_changed_at and updated_at.
+REGISTER_EXPORTS = {"risks": RISK, "findings": FINDING, "vendors": VENDOR, "roadmap": ROADMAP, "systems": SYSTEM}
+RISK_FIELDS = registers.export_fields(RISK)
 
 
-def risks_records(session: Session, *, engagement: Engagement) -> list[dict[str, Any]]:
-    """The whole risk register, by number."""
-    rows = session.exec(select(Risk).where(Risk.engagement_id == engagement.id).order_by(Risk.number)).all()
-    return _records(list(rows), RISK_FIELDS, engagement)
+def register_exporter(spec: KindSpec) -> Callable[..., list[dict[str, Any]]]:
+    """The records function of a register kind, shaped like questions_records."""
+    def build(session: Session, *, engagement: Engagement) -> list[dict[str, Any]]:
+        return registers.records(session, spec, engagement=engagement)
+    build.__doc__ = f"The whole {spec.noun} register, by number."
+    return build
+
+
+risks_records = register_exporter(RISK)
 
 
 DECISION_FIELDS = ("number", "engagement", "title", "status", "context", "options", "outcome", "consequences",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -11,9 +12,13 @@ from sqlmodel import Session, col, select
 from bot import formatting, markdown
 from bot.models import Decision, Engagement, TimeEntry
 from bot.redact import redact
-from bot.services import artifacts, capture, engagements, retainer, risks
+from bot.services import artifacts, capture, engagements, registers, retainer, risks
 from bot.services.business_hours import business_hours_between
 from bot.services.logtime_parser import format_minutes
+from bot.services.register_kinds import FINDING, KINDS, LINE, LONG, RISK, KindSpec
+
+SECTION_TITLES = {"risk": "Risk register", "finding": "Audit findings", "vendor": "Vendors", "roadmap": "Roadmap",
+                  "system": "Systems built"}
 
 
 def _cell(text: str | None) -> str:
@@ -36,6 +41,35 @@ def _hours(minutes: int) -> str:
 
 def _day(value: datetime | date | None) -> str:
     return f"{value:%Y-%m-%d}" if value else "—"
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, (date, datetime)):
+        return _day(value)
+    if isinstance(value, int):
+        return str(value)
+    return _cell(value)
+
+
+def register_section(spec: KindSpec, entries: list[Any]) -> list[str]:
+    """A register kind as a Markdown table: number, title, the kind's short fields, status, owner, its text fields,
+    opened, closed and how it was closed; every value a person wrote escaped."""
+    if not entries:
+        return [f"No {spec.plural} registered."]
+    short = [f for f in spec.fields if f.type not in (LINE, LONG)]
+    texts = [f for f in spec.fields if f.type in (LINE, LONG)]
+    heading = spec.title_case if spec.title_label == "Title" else spec.title_label
+    columns = ["#", heading, *(f.label.split(" (")[0] for f in short),
+               *(name.replace("_", " ").capitalize() for name, _, _ in spec.derived), "Status", "Owner",
+               *(f.label.split(" (")[0] for f in texts), "Opened", "Closed", "How it was closed"]
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    for e in entries:
+        cells = [str(e.number), _cell(e.title),
+                 *(_value(getattr(e, f.name)) for f in short), *(_value(how(e)) for _, _, how in spec.derived),
+                 e.status, _cell(e.owner), *(_cell(getattr(e, f.name)) for f in texts),
+                 _day(e.opened_at), _day(e.closed_at), _cell(e.close_note)]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
 
 
 def hours_by_month(session: Session, *, engagement_id: int) -> dict[date, dict[str, int]]:
@@ -68,7 +102,7 @@ def handover_markdown(session: Session, *, engagement: Engagement, now: datetime
     e = engagement
     total = sum(sum(m.values()) for m in months.values())
     accepted = sum(1 for d in decisions if d.status == "accepted")
-    open_risks = [r for r in register if r.status != "closed"]
+    open_risks = [r for r in registers.list_entries(session, RISK, engagement_id=eid) if r.status in RISK.current]
     overdue = [s for s in states if s.state == "overdue"]
     name = _cell(e.display_name)
     lines = [f"# {name} — handover pack", "", f"Prepared {today:%Y-%m-%d} by ctobot.", "",
@@ -104,14 +138,9 @@ def handover_markdown(session: Session, *, engagement: Engagement, now: datetime
                   f"{_link(d.permalink)} |" for d in decisions]
     else:
         lines.append("No decisions recorded.")
-    lines += ["", "## Risk register", ""]
-    if register:
-        lines += ["| # | Risk | Severity | Status | Owner | Mitigation | Opened | Closed |",
-                  "|---|---|---|---|---|---|---|---|"]
-        lines += [f"| {r.number} | {_cell(r.title)} | {r.severity} | {r.status} | {_cell(r.owner)} | "
-                  f"{_cell(r.mitigation)} | {_day(r.opened_at)} | {_day(r.closed_at)} |" for r in register]
-    else:
-        lines.append("No risks registered.")
+    for spec in KINDS.values():
+        lines += ["", f"## {SECTION_TITLES.get(spec.kind, spec.plural.title())}", ""]
+        lines += register_section(spec, registers.all_entries(session, spec, engagement_id=eid))
     lines += ["", "## Artifacts", "", "| Artifact | Due | Status | Link or note |", "|---|---|---|---|"]
     for s in states:
         a = s.artifact
@@ -124,5 +153,7 @@ def handover_markdown(session: Session, *, engagement: Engagement, now: datetime
     open_lines += [f"- Review requested {_day(r.requested_at)} ({r.status}): {_link(r.url)}" for r in reviews]
     open_lines += [f"- Artifact `{s.kind}` overdue since {_day(s.artifact.due_date)}" for s in overdue]
     open_lines += [f"- Risk {r.number} ({r.severity}, {r.status}): {_cell(r.title)}" for r in open_risks]
+    open_lines += [f"- Finding {f.number} ({f.priority}, {f.status}): {_cell(f.title)}"
+                   for f in registers.list_entries(session, FINDING, engagement_id=eid) if f.status in FINDING.current]
     lines += open_lines or ["Nothing is open."]
     return "\n".join(lines) + "\n"

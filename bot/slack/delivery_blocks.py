@@ -1,12 +1,14 @@
-"""Block Kit for `/artifact` and `/risk`."""
+"""Block Kit for `/artifact`, and `/risk` as the register kind it is (bot/slack/register_blocks.py)."""
 
 from __future__ import annotations
 
 from bot.models import Engagement, Risk
 from bot.services.artifacts import ArtifactState
+from bot.services.register_kinds import RISK
 from bot.slack.blocks import Blocks, context, section
 from bot.slack.lists import list_text
 from bot.slack.mrkdwn import escape, inline, link
+from bot.slack.register_blocks import entry_line, register_message
 
 STATE_TEXT = {
     "delivered": ":white_check_mark: delivered",
@@ -16,8 +18,6 @@ STATE_TEXT = {
     "upcoming": ":white_circle: upcoming",
     "at-the-end": ":white_circle: at the end of the engagement",
 }
-MAX_RISKS = 40
-SEVERITY_TEXT = {"high": ":red_circle: high", "medium": ":large_orange_circle: medium", "low": ":white_circle: low"}
 
 
 def artifact_line(item: ArtifactState) -> str:
@@ -43,15 +43,10 @@ def artifacts_message(states: list[ArtifactState], *, engagement: Engagement) ->
 
 
 def risk_line(risk: Risk) -> str:
-    """`• R3 high — Single point of failure (owner)`."""
-    owner = f" — owner {inline(risk.owner)}" if risk.owner else ""
-    return f"• *R{risk.number}* {SEVERITY_TEXT.get(risk.severity, risk.severity)} — {inline(risk.title)}{owner}"
+    """`• *R3* :red_circle: high — Single point of failure — owner Dana` (the register's line for a risk)."""
+    return entry_line(RISK, risk)
 
 
 def risks_message(risks: list[Risk], *, engagement: Engagement) -> tuple[str, Blocks]:
-    """`/risk`: open risks, highest first."""
-    name = escape(engagement.display_name)
-    head = f"*{name}* — {len(risks)} open risk{'s' if len(risks) != 1 else ''}"
-    body = list_text([risk_line(r) for r in risks], empty="No open risks.", max_items=MAX_RISKS)
-    return f"{name}: {len(risks)} open risks", [
-        section(head), section(body), context(escape("`/risk add <title> [high|medium|low]` · `/risk close N [note]`"))]
+    """`/risk`: the risk register, open risks highest first."""
+    return register_message(RISK, risks, engagement=engagement)

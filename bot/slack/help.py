@@ -75,8 +75,42 @@ CATALOGUE: dict[str, CommandHelp] = {
         CommandHelp(
             ids.CMD_RISK,
             "The risk register.",
-            ("`/risk` — open risks, highest first",
-             "`/risk add <title> [high|medium|low]` · `/risk close N [note]` (CTO)"),
+            ("`/risk` — open risks, highest first, then mitigated and closed ones",
+             "`/risk add <title> [high|medium|low]` — anyone in the channel",
+             "`/risk edit N` — a form: title, owner, severity, mitigation, status (CTO)",
+             "`/risk close N [note]` · `/risk mitigate N [note]` · `/risk set N open|mitigated|closed` (CTO)",
+             "`/risk changes [YYYY-MM-DD]` — fixed, remaining and new since the day (default: since the "
+             "immediate-risks document was delivered)"),
+        ),
+        CommandHelp(
+            ids.CMD_FINDING,
+            "The audit's findings: the interventions with the highest impact.",
+            ("`/finding` — open findings by priority, then addressed and deprioritized ones",
+             "`/finding add <title> [high|medium|low]` — anyone in the channel",
+             "`/finding done N [note]` · `/finding drop N <rationale>` (a rationale is required) (CTO)",
+             "`/finding edit N` — a form: owner, priority, effort, rationale, status (CTO) · "
+             "`/finding changes [YYYY-MM-DD]`"),
+        ),
+        CommandHelp(
+            ids.CMD_VENDOR,
+            "Vendors: contract terms, renewal dates, notice, escalation contacts.",
+            ("`/vendor` — active vendors, next renewal first, with the last day to give notice",
+             "`/vendor add <name>` — a form: purpose, terms, cost, renewal date, notice days, contacts (CTO)",
+             "`/vendor edit N` · `/vendor end N [note]` (CTO)"),
+        ),
+        CommandHelp(
+            ids.CMD_ROADMAP,
+            "The roadmap by quarter, each item with its commercial target.",
+            ("`/roadmap` — items by quarter",
+             "`/roadmap add <YYYY-Qn> <item> [target: <commercial target>]` (CTO)",
+             "`/roadmap set N planned|in-progress|done|dropped` · `/roadmap edit N` (CTO)"),
+        ),
+        CommandHelp(
+            ids.CMD_SYSTEM,
+            "Systems built during the engagement, with their handover notes.",
+            ("`/system` — live systems, then retired ones",
+             "`/system add <name>` — a form: what it does, how it runs, what to do when it breaks, the metric (CTO)",
+             "`/system edit N` · `/system retire N [note]` (CTO)"),
         ),
     )
 }

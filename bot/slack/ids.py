@@ -6,8 +6,13 @@ CMD_DECISION = "/decision"
 CMD_REVIEW = "/review"
 CMD_ARTIFACT = "/artifact"
 CMD_RISK = "/risk"
+CMD_FINDING = "/finding"
+CMD_VENDOR = "/vendor"
+CMD_ROADMAP = "/roadmap"
+CMD_SYSTEM = "/system"
 CMD_CTO = "/cto"
-ALL_COMMANDS = (CMD_LOGTIME, CMD_DECISION, CMD_REVIEW, CMD_ARTIFACT, CMD_RISK, CMD_CTO)
+REGISTER_COMMANDS = (CMD_RISK, CMD_FINDING, CMD_VENDOR, CMD_ROADMAP, CMD_SYSTEM)
+ALL_COMMANDS = (CMD_LOGTIME, CMD_DECISION, CMD_REVIEW, CMD_ARTIFACT, *REGISTER_COMMANDS, CMD_CTO)
 
 # Message shortcuts (callback ids)
 SHORTCUT_TRACK_QUESTION = "track_question"
@@ -117,3 +122,8 @@ BLOCK_DECISION_CONSEQUENCES = "decision_consequences"
 ACTION_DECISION_CONSEQUENCES = "consequences"
 BLOCK_DECISION_DECIDERS = "decision_deciders"
 ACTION_DECISION_DECIDERS = "deciders"
+
+# Registers (/risk, /finding, /vendor, /roadmap, /system): one modal for every kind; its blocks are
+# BLOCK_REGISTER_PREFIX + the field's name (title, owner, status, close_note, or the kind's own), action ids the name
+VIEW_REGISTER = "register_entry"
+BLOCK_REGISTER_PREFIX = "register_"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from handlers.commands import cto, decision, delivery, logtime, review
+from handlers.commands import cto, decision, delivery, logtime, registers, review
 
 
 def register(app: App, deps: Deps) -> None:
@@ -15,3 +15,4 @@ def register(app: App, deps: Deps) -> None:
     review.register(app, deps)
     delivery.register(app, deps)
     decision.register(app, deps)
+    registers.register(app, deps)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from handlers.views import decision, engagement_setup, logtime
+from handlers.views import decision, engagement_setup, logtime, registers
 
 
 def register(app: App, deps: Deps) -> None:
@@ -13,3 +13,4 @@ def register(app: App, deps: Deps) -> None:
     engagement_setup.register(app, deps)
     logtime.register(app, deps)
     decision.register(app, deps)
+    registers.register(app, deps)

@@ -133,6 +133,8 @@ def test_risks_export(tmp_path, database_url, session_factory):
 @pytest.mark.parametrize(("kind", "columns"), [
     ("hours", ("Notes",)), ("questions", ("text",)), ("reviews", ("note",)),
     ("risks", ("title", "mitigation", "owner")), ("decisions", ("title",)),
+    ("findings", ("title", "rationale")), ("vendors", ("title", "contract_terms", "escalation_theirs")),
+    ("roadmap", ("title", "commercial_target")), ("systems", ("title", "when_it_breaks")),
 ])
 def test_every_csv_export_writes_formulas_as_text(tmp_path, database_url, session_factory, kind, columns):
     acme = add_engagement(session_factory, name="acme", channel="C1", ctos=("U1",), display_name="@Acme")
@@ -146,3 +148,56 @@ def test_every_csv_export_writes_formulas_as_text(tmp_path, database_url, sessio
         index = rows[0].index(name)
         assert [row[index] for row in rows[1:]] == ["'" + text for text in FORMULAS], name
     assert formula_cells(rows) == []
+
+
+def test_register_exports_carry_each_kinds_fields(tmp_path, database_url, session_factory):
+    from bot.services import registers
+    from bot.services.register_kinds import FINDING, ROADMAP, SYSTEM, VENDOR
+
+    acme = add_engagement(session_factory, name="acme", channel="C1", ctos=("U1",))
+    with transaction(session_factory) as session:
+        registers.add_entry(session, FINDING, engagement=acme, user_id="U2", title="Deploys are manual",
+                            values={"priority": "high", "effort": "small"})
+        registers.set_status(session, FINDING, engagement=acme, number=1, status="deprioritized", user_id="U1",
+                             values={"rationale": "the team deploys weekly; not worth it yet"})
+        registers.add_entry(session, VENDOR, engagement=acme, user_id="U1", title="Datadog",
+                            values={"renewal_date": "2027-03-01", "notice_days": "30", "cost": "$1,200 a month"})
+        registers.add_entry(session, ROADMAP, engagement=acme, user_id="U1", title="Self-serve onboarding",
+                            values={"quarter": "2027-q2", "commercial_target": "30 % fewer sales demos"})
+        registers.add_entry(session, SYSTEM, engagement=acme, user_id="U1", title="Billing reconciliation",
+                            values={"when_it_breaks": "rerun the job; page Dana"})
+
+    def export(kind: str) -> list[dict]:
+        result = ctobot("export", kind, "--client", "acme", "--format", "json", cwd=tmp_path,
+                        DATABASE_URL=database_url)
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)
+
+    [finding] = export("findings")
+    assert (finding["priority"], finding["effort"], finding["status"], finding["rationale"]) == (
+        "high", "small", "deprioritized", "the team deploys weekly; not worth it yet")
+    assert finding["closed_at"] and finding["status_changed_at"] == finding["closed_at"]
+    [vendor] = export("vendors")
+    assert (vendor["renewal_date"], vendor["notice_days"], vendor["notice_deadline"], vendor["cost"]) == (
+        "2027-03-01", 30, "2027-01-30", "$1,200 a month")
+    [item] = export("roadmap")
+    assert (item["quarter"], item["commercial_target"], item["status"]) == ("2027-Q2", "30 % fewer sales demos",
+                                                                           "planned")
+    [system] = export("systems")
+    assert (system["when_it_breaks"], system["status"]) == ("rerun the job; page Dana", "live")
+    header = ctobot("export", "vendors", "--client", "acme", cwd=tmp_path, DATABASE_URL=database_url)
+    assert header.stdout.splitlines()[0] == ("number,engagement,title,purpose,contract_terms,cost,renewal_date,"
+                                             "notice_days,escalation_theirs,escalation_ours,notice_deadline,owner,"
+                                             "status,opened_by,opened_at,closed_at,close_note,status_changed_at,"
+                                             "updated_at")
+
+
+def test_the_risk_export_keeps_its_field_names(tmp_path, database_url, session_factory):
+    from bot.services import risks
+
+    acme = add_engagement(session_factory, name="acme", channel="C1", ctos=("U1",))
+    with transaction(session_factory) as session:
+        risks.add_risk(session, engagement=acme, title="No backups tested", severity="high", user_id="U2")
+    result = ctobot("export", "risks", "--client", "acme", cwd=tmp_path, DATABASE_URL=database_url)
+    assert result.stdout.splitlines()[0].startswith(
+        "number,engagement,title,severity,mitigation,owner,status,opened_by,opened_at,closed_at,close_note")

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from markdown_it import MarkdownIt
 
 from bot.db import transaction
-from bot.models import Decision, Question, ReviewRequest, Risk, TimeEntry
+from bot.models import BuiltSystem, Decision, Finding, Question, ReviewRequest, Risk, RoadmapItem, TimeEntry, Vendor
 
 # OWASP's CSV injection examples, and one behind a space (spreadsheets trim it before reading a formula).
 FORMULAS = ('=HYPERLINK("http://x","y")', "+1", "-2", "@SUM(A1)", "\t=1", "\r=1", " =1+1")
@@ -75,3 +75,10 @@ def add_formula_records(session_factory, engagement, *, month: date = date(2026,
                              opened_at=at))
             session.add(Decision(engagement_id=engagement.id, number=i + 1, title=text, context=text, options=text,
                                  outcome=text, consequences=text, created_at=at, updated_at=at))
+            session.add(Finding(engagement_id=engagement.id, number=i + 1, title=text, rationale=text, opened_at=at))
+            session.add(Vendor(engagement_id=engagement.id, number=i + 1, title=text, contract_terms=text,
+                               escalation_theirs=text, status="active", opened_at=at))
+            session.add(RoadmapItem(engagement_id=engagement.id, number=i + 1, title=text, quarter="2027-Q1",
+                                    commercial_target=text, status="planned", opened_at=at))
+            session.add(BuiltSystem(engagement_id=engagement.id, number=i + 1, title=text, when_it_breaks=text,
+                                    status="live", opened_at=at))

@@ -110,3 +110,32 @@ def test_what_people_wrote_renders_as_text_and_only_http_links_are_links(session
     # literal wherever it is listed: the ADR index, the risk's title and mitigation, and the two open items
     assert html.count(escapeHtml(hostile)) == 5
     assert escapeHtml(JAVASCRIPT_URL) in html and "Acme &lt;b&gt; — handover pack" in html
+
+
+def test_every_register_has_its_table_and_open_findings_are_still_open(session_factory):
+    from bot.services import registers
+    from bot.services.register_kinds import FINDING, ROADMAP, SYSTEM, VENDOR
+
+    acme = add_engagement(session_factory, name="acme", channel="C1", ctos=("U1",), display_name="Acme")
+    hostile = " ".join(MARKDOWN)
+    with transaction(session_factory) as session:
+        registers.add_entry(session, FINDING, engagement=acme, user_id="U2", title="Manual deploys",
+                            values={"priority": "high"})
+        registers.add_entry(session, FINDING, engagement=acme, user_id="U2", title="No on-call")
+        registers.set_status(session, FINDING, engagement=acme, number=2, status="deprioritized", user_id="U1",
+                             values={"rationale": "two engineers; later"})
+        registers.add_entry(session, VENDOR, engagement=acme, user_id="U1", title="Datadog",
+                            values={"renewal_date": "2027-03-01", "notice_days": "60",
+                                    "escalation_theirs": hostile[:300]})
+        registers.add_entry(session, ROADMAP, engagement=acme, user_id="U1", title="SSO",
+                            values={"quarter": "2027-Q1", "commercial_target": "close two enterprise deals"})
+        registers.add_entry(session, SYSTEM, engagement=acme, user_id="U1", title="Billing sync",
+                            values={"when_it_breaks": "rerun it"})
+    text = pack(session_factory, acme)
+    assert "## Audit findings" in text and "| 2 | No on-call | medium | — | deprioritized |" in text
+    assert "two engineers; later" in text
+    assert "| 1 | Datadog | 2027-03-01 | 60 | 2026-12-31 | active |" in text
+    assert "| 1 | SSO | 2027-Q1 | planned | — | close two enterprise deals |" in text
+    assert "## Systems built" in text and "rerun it" in text
+    assert "- Finding 1 (high, open): Manual deploys" in text and "Finding 2 (" not in text
+    assert unsafe_html(render(text)) == [] and unescaped_markup(text) == []
