@@ -6,7 +6,7 @@ from bot.models.decision import Decision
 from bot.models.delivery import Artifact, Risk
 from bot.models.engagement import ChannelLink, Engagement
 from bot.models.health import HealthCheck
-from bot.models.runs import DigestRun
+from bot.models.runs import DigestItem, DigestRun
 from bot.models.timelog import TimeEntry
 from bot.models.types import utcnow
 
@@ -14,6 +14,7 @@ __all__ = [
     "Artifact",
     "ChannelLink",
     "Decision",
+    "DigestItem",
     "DigestRun",
     "Engagement",
     "HealthCheck",
