@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import signal
@@ -103,6 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
     digest_parser.add_argument("--week", default=None, help="ISO week, e.g. 2026-W47 (default: this week)")
     digest_parser.add_argument("--post", action="store_true", help="post it to the primary channel, once per week")
     digest_parser.add_argument("--force", action="store_true", help="with --post: post again even if posted")
+    digest_parser.add_argument("--format", choices=("text", "slack"), default="text",
+                               help="text (default): for a terminal; slack: the Block Kit message as JSON")
     digest_parser.add_argument("--team", default=None, help="workspace id, when two workspaces use the same name")
 
     close = verb("close", cmd_close, "Close a month and send its statement (the CLI twin of `/cto close`).")
@@ -440,7 +443,6 @@ def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
     from bot.runtime import build_deps
     from bot.scheduled_posts import post_digest
     from bot.services import digest, engagements
-    from bot.slack.digest_blocks import digest_plain_text
 
     if args.force and not args.post:
         raise CliError("--force goes with --post")
@@ -450,12 +452,17 @@ def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
     try:
         with transaction(deps.session_factory) as session:
             engagement = engagements.get_by_name(session, name=args.client, team_id=args.team)
-            week = digest.week_of(engagement, key=args.week,
-                                  today=now.astimezone(ZoneInfo(engagement.timezone)).date())
-            if not args.post:
+            if args.week is None and not args.post:  # a preview: what the next digest would count
+                week = digest.next_digest_week(session, engagement=engagement, now=now)
+                built = digest.next_digest(session, engagement=engagement, week=week, now=now)
+            else:
+                week = digest.week_of(engagement, key=args.week,
+                                      today=now.astimezone(ZoneInfo(engagement.timezone)).date())
                 built = digest.build_digest(session, engagement=engagement, week=week, now=now)
-                sys.stdout.write(digest_plain_text(built, now=now))
-                return 0
+            team_id = engagement.team_id
+        if not args.post:
+            sys.stdout.write(_digest_output(deps, built, team_id=team_id, fmt=args.format, now=now))
+            return 0
         result = post_digest(deps, engagement_id=engagement.id, claimed_by="cli", week_key=week.key,  # type: ignore[arg-type]
                              now=now, force=args.force)
     finally:
@@ -493,6 +500,23 @@ def cmd_close(settings: Settings, args: argparse.Namespace) -> int:
         raise CliError(result.reason)
     print(f"closed {month:%Y-%m} and sent the statement of {display} to {result.channel_id}")
     return 0
+
+
+def _digest_output(deps: Any, built: Any, *, team_id: str, fmt: str, now: Any) -> str:
+    """The digest as plain text (people by name when Slack says, else by id) or as Slack's Block Kit JSON."""
+    import re
+
+    from bot.slack.digest_blocks import digest_message, digest_plain_text, digest_sections
+    from bot.slack.users import names_for
+
+    if fmt == "slack":
+        text, blocks = digest_message(built, now=now)
+        return json.dumps({"text": text, "blocks": blocks}, ensure_ascii=False, indent=2) + "\n"
+    ids = set(re.findall(r"<@([A-Z0-9]+)>", "\n".join(digest_sections(built, now=now))))
+    client = deps.slack_client(team_id) if ids else None
+    found, _ = names_for(deps.users, client, ids)
+    names = {user_id: " ".join(part for part in parts if part) for user_id, parts in found.items()}
+    return digest_plain_text(built, now=now, names=names)
 
 
 # --- exports ----------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlmodel import Session
 
 from bot import charts
 from bot.db import transaction
@@ -132,13 +133,12 @@ def _find_earlier_post(target: _Target, *, metadata: dict[str, Any], since: date
     return None
 
 
-Record = Callable[[Any, str, str], None]  # (session, channel id, message ts): more to record with the post
-
-
 def _post(deps: Deps, target: _Target, *, kind: str, period: str, what: str, text: str, blocks: Any,
-          taken_over_since: datetime | None, record: Record | None = None) -> PostResult:
-    """Post the claimed message (unless a taken-over claim's message is already there) and record the outcome
-    (and, with `record`, whatever else goes with it, in the same transaction)."""
+          taken_over_since: datetime | None,
+          on_posted: Callable[[Session, DigestRun], None] | None = None) -> PostResult:
+    """Post the claimed message (unless a taken-over claim's message is already there) and record the outcome;
+    `on_posted` records what the post counted, in the same transaction (so a post Slack did not take marks
+    nothing)."""
     metadata = post_metadata(engagement_id=target.engagement_id, kind=kind, period=period)
     found = None
     if taken_over_since is not None:
@@ -154,8 +154,8 @@ def _post(deps: Deps, target: _Target, *, kind: str, period: str, what: str, tex
             run = runs.find_run(session, engagement_id=target.engagement_id, kind=kind, period=period)
             assert run is not None
             runs.mark_posted(session, run=run, channel_id=target.channel_id, message_ts=found)
-            if record is not None:
-                record(session, target.channel_id, found)
+            if on_posted is not None:
+                on_posted(session, run)
         logger.info("%s was already in %s (its poster stopped before recording it); recorded it", what,
                     target.channel_id)
         return PostResult(kind, period, True, "found already posted", channel_id=target.channel_id,
@@ -169,8 +169,8 @@ def _post(deps: Deps, target: _Target, *, kind: str, period: str, what: str, tex
         run = runs.find_run(session, engagement_id=target.engagement_id, kind=kind, period=period)
         assert run is not None
         runs.mark_posted(session, run=run, channel_id=target.channel_id, message_ts=ts)
-        if record is not None:
-            record(session, target.channel_id, ts)
+        if on_posted is not None:
+            on_posted(session, run)
     logger.info("posted %s to %s", what, target.channel_id)
     return PostResult(kind, period, True, channel_id=target.channel_id, message_ts=ts)
 
@@ -210,7 +210,10 @@ def _upload_into_thread(target: _Target, result: PostResult, what: str, make: Ca
 
 def post_digest(deps: Deps, *, engagement_id: int, claimed_by: str, week_key: str | None = None,
                 now: datetime | None = None, force: bool = False) -> PostResult:
-    """Post the engagement's digest of `week_key` (this week by default) once, with its chart in the thread."""
+    """Post the engagement's digest of `week_key` (this week by default) once, with its chart in the thread.
+
+    It counts what no posted digest has counted (bot.services.digest), and records that in the transaction that
+    records the post. A forced repost of a posted week shows what that digest counted and counts nothing new."""
     now = now or utcnow()
     with transaction(deps.session_factory) as session:
         engagement = session.get(Engagement, engagement_id)
@@ -230,12 +233,16 @@ def post_digest(deps: Deps, *, engagement_id: int, claimed_by: str, week_key: st
             return PostResult(DIGEST, week.key, False, _refusal(existing, what))
         engagement = session.get(Engagement, engagement_id)
         assert engagement is not None
-        text, blocks = digest_message(digest.build_digest(session, engagement=engagement, week=week, now=now),
-                                      now=now)
+        reposted = run.posted_at is not None  # --force
+        built = (digest.build_digest(session, engagement=engagement, week=week, now=now) if reposted
+                 else digest.next_digest(session, engagement=engagement, week=week, now=now))
+        text, blocks = digest_message(built, now=now)
+        counted = [] if reposted else built.counted
         series = digest.weekly_minutes(session, engagement=engagement, week=week)
         band, name = (engagement.hours_min, engagement.hours_max), engagement.name
     result = _post(deps, target, kind=DIGEST, period=week.key, what=what, text=text, blocks=blocks,
-                   taken_over_since=taken_over_since)
+                   taken_over_since=taken_over_since,
+                   on_posted=lambda session, run: digest.record_counted(session, run=run, counted=counted))
 
     def chart() -> dict[str, Any]:
         png = charts.weekly_hours_png(labels=[w.key[-3:] for w, _ in series], hours=[m / 60 for _, m in series],
@@ -270,13 +277,13 @@ def post_statement(deps: Deps, *, engagement_id: int, claimed_by: str, month: da
         ledger = months.ledger(session, engagement_id=engagement_id, month=month)
         entries = ledger.entries
 
-    def record(session: Any, channel_id: str, ts: str) -> None:
+    def record(session: Session, run: DigestRun) -> None:
         months.record_sent(session, engagement_id=engagement_id, month=month, band=built.summary.band,
-                           minutes=ledger.minutes, sha=ledger.sha, channel_id=channel_id, message_ts=ts,
-                           automatic=automatic, now=now)
+                           minutes=ledger.minutes, sha=ledger.sha, channel_id=run.channel_id,
+                           message_ts=run.message_ts, automatic=automatic, now=now)
 
     result = _post(deps, target, kind=STATEMENT, period=period, what=what, text=text, blocks=blocks,
-                   taken_over_since=taken_over_since, record=record)
+                   taken_over_since=taken_over_since, on_posted=record)
 
     def csv_file() -> dict[str, Any]:
         names, _ = names_for(deps.users, target.client, {e.user_id for e in entries})

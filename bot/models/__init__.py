@@ -8,7 +8,7 @@ from bot.models.engagement import ChannelLink, Engagement
 from bot.models.health import HealthCheck
 from bot.models.month import MonthStatement, StatementAmendment
 from bot.models.registers import BuiltSystem, Finding, RoadmapItem, Vendor
-from bot.models.runs import DigestRun
+from bot.models.runs import DigestItem, DigestRun
 from bot.models.timelog import TimeEntry
 from bot.models.types import utcnow
 
@@ -17,6 +17,7 @@ __all__ = [
     "BuiltSystem",
     "ChannelLink",
     "Decision",
+    "DigestItem",
     "DigestRun",
     "Engagement",
     "Finding",

@@ -14,6 +14,7 @@ already-escaped text a second time.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 _BARE_AMPERSAND = re.compile(r"&(?!(?:amp|lt|gt);)")
 _SAFE_URL = re.compile(r"https?://[^\s<>|\"]+", re.IGNORECASE)
@@ -69,3 +70,29 @@ def link(url: str | None, text: str | None, *, limit: int | None = None) -> str:
     if not url:
         return shown
     return f"{shown} ({user_text(url, 200)})" if shown else user_text(url, 200)
+
+
+_ANGLED = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
+_BOLD = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
+_EMOJI = re.compile(r"(?<![\w:]):[a-z0-9_+'-]+:(?![\w:]) ?")
+
+
+def plain(text: str, *, names: Mapping[str, str] | None = None) -> str:
+    """mrkdwn made by ctobot as a terminal should print it: links as `label (url)`, mentions as the person's name
+    when `names` knows it (else the bare id), channels as `#C…`, no *bold* and no `:emoji:` codes, entities back
+    to `&`, `<` and `>` (last, so that escaped user text can never turn into a link)."""
+    names = names or {}
+
+    def angled(match: re.Match[str]) -> str:
+        target, shown = match.group(1), match.group(2)
+        if target.startswith("@"):
+            return shown or names.get(target[1:], target[1:])
+        if target.startswith("#"):
+            return "#" + (shown or target[1:])
+        if target.startswith("!"):
+            return shown or "@" + target[1:].split("^")[0]
+        return f"{shown} ({target})" if shown else target
+
+    text = _ANGLED.sub(angled, text)
+    text = _EMOJI.sub("", _BOLD.sub(r"\1", text))
+    return unescape(text)

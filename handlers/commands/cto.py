@@ -78,12 +78,14 @@ def questions_reply(*, command: dict[str, Any], body: dict[str, Any], context: B
 
 def digest_reply(*, command: dict[str, Any], body: dict[str, Any], context: BoltContext,
                  deps: Deps) -> dict[str, Any]:
-    """`/cto digest`: this week's digest, shown only to the caller."""
+    """`/cto digest`: what the next digest would count (this week's, or next week's once this week's is posted),
+    shown only to the caller; nothing is marked as reported."""
     now = utcnow()
     with transaction(deps.session_factory) as session:
         engagement = engagements.require_engagement(
             session, team_id=team_of(context, body), channel_id=command["channel_id"])
-        built = digest.build_digest(session, engagement=engagement, week=digest.week_of(engagement), now=now)
+        week = digest.next_digest_week(session, engagement=engagement, now=now)
+        built = digest.next_digest(session, engagement=engagement, week=week, now=now)
         text, message_blocks = digest_blocks.digest_message(built, now=now)
     return {"text": text, "blocks": message_blocks}
 

@@ -69,3 +69,36 @@ def test_three_concurrent_cli_posters_give_one_message(tmp_path, database_url, s
     refusals = [err for code, _, err in outcomes if code == 2]
     assert all("already posted" in err or "claimed by cli" in err for err in refusals), refusals
     assert len(fake_slack.calls_to("chat.postMessage")) == 1
+
+
+def test_the_terminal_gets_plain_text_and_slack_gets_block_kit(tmp_path, database_url, session_factory):
+    import json
+
+    from bot.services import capture
+    from bot.services.capture import SlackMessage
+
+    acme = seeded(session_factory)
+    asked = datetime(2026, 11, 18, 10, tzinfo=UTC)
+    with clock_at(asked), transaction(session_factory) as session:
+        capture.capture_message(session, engagement=acme, bot_user_id="U_BOT", message=SlackMessage(
+            channel_id="C1", ts=f"{asked.timestamp():.6f}", user_id="U2", text="Is <b> & *this* safe?"))
+        [question] = capture.open_questions(session, engagement_id=acme.id)
+        question.permalink = "https://acme.slack.com/archives/C1/p1"
+        session.add(question)
+    with clock_at(datetime(2026, 11, 19, 12, tzinfo=UTC)), transaction(session_factory) as session:
+        from bot.services import risks
+        risks.add_risk(session, engagement=acme, title="No tested backups", severity="high", user_id="U2")
+    env = {"DATABASE_URL": database_url, "CTOBOT_NOW": "2026-11-19T12:00:00+00:00"}
+    text = ctobot("digest", "--client", "acme", cwd=tmp_path, **env)
+    assert text.returncode == 0, text.stderr
+    out = text.stdout
+    assert "Is <b> & this safe? (https://acme.slack.com/archives/C1/p1) — U2 in #C1" in out
+    assert "R1 high — No tested backups" in out
+    assert "<@" not in out and "|" not in out and ":red_circle:" not in out and "&amp;" not in out
+    assert "worst 1h 0m" not in out and "(still open)" in out  # the open question is the longest wait
+    slack = ctobot("digest", "--client", "acme", "--format", "slack", cwd=tmp_path, **env)
+    assert slack.returncode == 0, slack.stderr
+    message = json.loads(slack.stdout)
+    assert message["blocks"][0]["type"] == "header"
+    shown = json.dumps(message["blocks"], ensure_ascii=False)
+    assert "<https://acme.slack.com/archives/C1/p1|Is &lt;b&gt; &amp; *this* safe?>" in shown and "<@U2>" in shown

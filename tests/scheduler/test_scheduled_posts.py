@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -211,3 +212,51 @@ def test_a_stale_claim_whose_message_is_absent_is_posted_once(deps, acme, fake_s
     posted = [m for m in digests(fake_slack) if m["ts"] == recovered[0].message_ts]
     assert len(posted) == 1 and posted[0]["metadata"]["event_payload"]["period"] == "2026-W47"
     assert len(fake_slack.calls_to("chat.postMessage")) == 3  # the two planted ones and one real post
+
+
+def test_time_logged_after_the_slot_is_reported_once_by_the_next_digest(deps, acme, fake_slack):
+    """W47 posts 3h 30m at its slot; 2h logged afterwards for W47 and an edit of a counted entry show in W48's
+    digest as late time and a correction, the re-rendered W47 still says what it posted, and a question asked
+    just after W47's slot is counted in W48's."""
+    from bot.services import capture, digest
+    from bot.services.capture import SlackMessage
+    from bot.slack.digest_blocks import digest_plain_text
+
+    with clock_at(FRIDAY_SLOT):
+        assert post_digest(deps, engagement_id=acme.id, claimed_by="clock").posted
+    after = FRIDAY_SLOT + timedelta(minutes=20)
+    with clock_at(after), transaction(deps.session_factory) as session:
+        timelog.log_time(session, engagement=acme, user_id="U1", today=date(2026, 11, 20),
+                         request=LogtimeRequest(minutes=120, category="build", work_date=date(2026, 11, 20), note=""))
+        hiring = [e for e in timelog.week_entries(session, engagement_id=acme.id, today=date(2026, 11, 19))
+                  if e.category == "hiring"][0]
+        timelog.edit_entry(session, entry_id=hiring.id, user_id="U1", today=date(2026, 11, 20),
+                           request=LogtimeRequest(minutes=90, category="hiring", work_date=date(2026, 11, 19),
+                                                  note=""))
+        capture.capture_message(session, engagement=acme, bot_user_id="U_BOT", message=SlackMessage(
+            channel_id="C1", ts=f"{after.timestamp():.6f}", user_id="U2", text="Can we ship on Monday?"))
+    next_slot = FRIDAY_SLOT + timedelta(weeks=1)
+    with clock_at(next_slot):
+        assert post_digest(deps, engagement_id=acme.id, claimed_by="clock").posted
+    w47, w48 = digests(fake_slack)
+    assert "3h 30m this week" in w47["text"] and "0 asked" in json.dumps(w47["blocks"])
+    shown = json.dumps(w48["blocks"], ensure_ascii=False)
+    assert "*Logged late for earlier weeks* — 2h" in shown and "• 2026-W47: 2h" in shown
+    assert "*Corrections* — +30m" in shown and "Thu 19 Nov hiring: +30m (entry edited)" in shown
+    assert "1 asked, 0 answered since the last digest" in shown
+    assert "with late time and corrections this digest counts 2h 30m" in shown
+    with transaction(deps.session_factory) as session:  # W47 re-rendered: as it was posted
+        week = digest.week_of(acme, key="2026-W47")
+        again = digest.build_digest(session, engagement=acme, week=week, now=next_slot + timedelta(days=5))
+        assert again.week_minutes == 210 and again.late_by_week == [("2026-W46", 240)] and again.questions_asked == 0
+        assert "As posted 20 Nov 2026 16:00 UTC" in digest_plain_text(again, now=next_slot)
+
+
+def test_a_digest_slack_refused_marks_nothing(deps, acme, fake_slack):
+    fake_slack.fail("chat.postMessage", body={"ok": False, "error": "channel_not_found"}, status=200)
+    with clock_at(FRIDAY_SLOT):
+        assert not post_digest(deps, engagement_id=acme.id, claimed_by="clock").posted
+    with clock_at(FRIDAY_SLOT + timedelta(weeks=1)):
+        assert post_digest(deps, engagement_id=acme.id, claimed_by="clock").posted
+    [w48] = digests(fake_slack)
+    assert "*Logged late for earlier weeks* — 7h 30m" in json.dumps(w48["blocks"], ensure_ascii=False)

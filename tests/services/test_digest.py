@@ -73,7 +73,21 @@ def known_week(session_factory):
         audit.delivered_at = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)
         session.add(audit)
         assert high.number == 1
+    posted(session_factory, acme, "2026-W46", datetime(2026, 11, 13, 16, 0, tzinfo=UTC))
     return acme
+
+
+def posted(session_factory, engagement, key, at):
+    """The digest of `key` was posted at `at`: its run and what it counted are recorded as post_digest does."""
+    from bot.models import DigestRun
+
+    with transaction(session_factory) as session:
+        week = digest.week_of(engagement, key=key)
+        counted = digest.count_next(session, engagement=engagement, week=week, at=at)
+        run = DigestRun(engagement_id=engagement.id, kind="digest", period=key, claimed_at=at, posted_at=at)
+        session.add(run)
+        session.flush()
+        digest.record_counted(session, run=run, counted=counted)
 
 
 def build(session_factory, engagement, key="2026-W47"):
@@ -89,10 +103,13 @@ def test_every_figure_of_a_known_week(session_factory, known_week):
     assert d.month.minutes == 990 and round(d.month.executor_share, 3) == round(90 / 990, 3)
     assert d.executor_share_last_month == 0.5
     assert (d.questions_asked, d.questions_answered) == (4, 3)
-    assert d.median_first_response_hours == pytest.approx(2.0) and d.worst_first_response_hours == pytest.approx(6.0)
+    assert d.late_by_week == [] and d.corrections == []  # the W46 digest counted the earlier weeks
+    # The open question has waited 8 business hours (Friday 10:00 to 18:00): longer than any answered one.
+    assert d.median_first_response_hours == pytest.approx(2.0) and d.worst_first_response_hours == pytest.approx(8.0)
+    assert d.worst_is_open
     assert [q.text for q in d.open_questions] == ["Question asked at (2026, 11, 20, 10, 0)?"]
-    assert (d.reviews_requested, d.reviews_done) == (2, 1)
-    assert d.median_review_turnaround_hours == pytest.approx(9.0)
+    assert (d.reviews_requested, d.reviews_responded, d.reviews_done) == (2, 1, 1)
+    assert d.median_review_done_hours == pytest.approx(9.0)
     assert [r.url for r in d.open_reviews] == ["https://github.com/acme/api/pull/2"]
     assert [x.number for x in d.decisions_new] == [1] and [x.number for x in d.decisions_accepted] == [2]
     assert [s.kind for s in d.artifacts_delivered] == ["technical-audit"]
@@ -107,8 +124,9 @@ def test_every_figure_of_a_known_week(session_factory, known_week):
     for phrase in ("this week 6h 30m (architecture 3h, review 2h, build 1h 30m)",
                    "Month to date: *16h 30m* of 20–25 h",
                    "Executor share this month 9 %, last month 50 %",
-                   "4 asked, 3 answered this week; first response median 2h and worst 6h business (target 4 h)",
-                   "2 requested, 1 done this week; median turnaround 9h business",
+                   "4 asked, 3 answered since the last digest; first response median 2h and worst 8h (still open) "
+                   "business (target 4 h)",
+                   "2 requested, 1 first response (median 9h business), 1 done (median time to done 9h business)",
                    "ADR-0001 Use Postgres for events (proposed)", "ADR-0002 Adopt trunk-based development (accepted)",
                    "delivered `technical-audit`", "overdue since 31 Oct: `roadmap`* — please ask for it",
                    "R1* :red_circle: high — No tested backups"):

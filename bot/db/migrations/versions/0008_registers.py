@@ -4,7 +4,7 @@ The risk table keeps its rows and gains the columns every register kind has; an 
 changed when it was closed, or else when it was opened.
 
 Revision ID: 0008_registers
-Revises: 0006_month_close
+Revises: 0007_digest_ledger
 Create Date: 2026-12-03 18:45:00
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 import bot.models.types
 
 revision: str = '0008_registers'
-down_revision: str | None = '0006_month_close'
+down_revision: str | None = '0007_digest_ledger'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
