@@ -6,6 +6,7 @@ from bot.models.decision import Decision
 from bot.models.delivery import Artifact, Risk
 from bot.models.engagement import ChannelLink, Engagement
 from bot.models.health import HealthCheck
+from bot.models.person import Person
 from bot.models.runs import DigestRun
 from bot.models.timelog import TimeEntry
 from bot.models.types import utcnow
@@ -17,6 +18,7 @@ __all__ = [
     "DigestRun",
     "Engagement",
     "HealthCheck",
+    "Person",
     "Question",
     "ReviewRequest",
     "Risk",
