@@ -9,6 +9,7 @@ import json
 import re
 import socket
 from datetime import date
+from zoneinfo import ZoneInfo
 
 import pytest
 from markdown_it import MarkdownIt
@@ -145,7 +146,7 @@ def test_the_adr_names_deciders_and_carries_status_and_date_where_the_tools_look
         assert (person.real_name, person.team_id, person.timezone) == ("Dana Founder", "T_TEST", "Europe/London")
         decided = stored(slack_app).decided_at
     [text] = [t for name, t in files(slack_app).items() if name != adr.INDEX_NAME]
-    day = decided.date().isoformat()
+    day = decided.astimezone(ZoneInfo("Europe/London")).date().isoformat()  # the engagement's day
     read = _tools_read(text)
     assert "decision-makers: Dana Founder\n" in read["front"] and "U2" not in text
     assert read["adr-log title"] == "Store events durably"
