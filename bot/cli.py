@@ -87,6 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--tz", required=True, help="IANA time zone, e.g. Europe/London")
     add.add_argument("--cto", action="append", default=[], help="CTO user id (repeat or comma-separate)")
     add.add_argument("--founder", action="append", default=[], help="founder user id (repeat or comma-separate)")
+    add.add_argument("--decider", action="append", default=None,
+                     help="who may accept and reject decisions (repeat or comma-separate; default: the founders "
+                          "and the CTOs; --decider '' goes back to that default)")
     add.add_argument("--digest", default="fri 16:00", help='weekly digest slot, e.g. "fri 16:00"')
     add.add_argument("--display-name", default=None, help="name shown in Slack (default: from NAME)")
     add.add_argument("--hours", default=None, help="monthly hours band, e.g. 12-15 (needed for custom)")
@@ -398,6 +401,7 @@ def cmd_client_add(settings: Settings, args: argparse.Namespace) -> int:
         response_target_hours=args.target, digest_weekday=day, digest_time=slot,
         cto_user_ids=_split_ids(args.cto) or list(settings.cto_user_ids),
         founder_user_ids=_split_ids(args.founder), llm_consent=args.llm_consent,
+        decider_user_ids=None if args.decider is None else _split_ids(args.decider),
         rollover_cap_hours=args.rollover, statement_grace_days=args.grace,
     )
     with _database(settings, migrate=settings.database_url.startswith("sqlite")) as engine, \
@@ -409,6 +413,7 @@ def cmd_client_add(settings: Settings, args: argparse.Namespace) -> int:
     channels = ", ".join(c + (" (digest)" if c == status.primary_channel else "") for c in status.channels)
     print(f"{engagement.display_name} ({engagement.name}): {engagement.tier} tier, {band_text(engagement)}; "
           f"channels {channels}; CTO {', '.join(engagement.cto_user_ids)}; "
+          f"deciders {', '.join(engagement.decider_user_ids) or 'the founders and the CTOs'}; "
           f"digest {engagement.digest_weekday} {engagement.digest_time.strftime('%H:%M')} {engagement.timezone}")
     return 0
 
@@ -600,7 +605,7 @@ def _export_adr(settings: Settings, args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from bot.db import make_session_factory, transaction
-    from bot.services import adr, engagements
+    from bot.services import adr, decisions, engagements, people
 
     if not args.out:
         raise CliError("export adr writes a folder: give it with --out DIR")
@@ -609,16 +614,41 @@ def _export_adr(settings: Settings, args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise CliError(f"{out} is a file; export adr needs a folder")
-    with _database(settings) as engine, transaction(make_session_factory(engine)) as session:
-        engagement = engagements.get_by_name(session, name=args.client, team_id=args.team)
-        files = adr.adr_files(session, engagement=engagement)
-        owner = adr.owner(engagement)
+    with _database(settings) as engine:
+        session_factory = make_session_factory(engine)
+        with transaction(session_factory) as session:
+            engagement = engagements.get_by_name(session, name=args.client, team_id=args.team)
+            makers = {u for d in decisions.list_decisions(session, engagement_id=engagement.id)  # type: ignore[arg-type]
+                      for u in adr.decision_makers(d)}
+            team_id = engagement.team_id
+            unnamed = people.to_fetch(session, team_id=team_id, user_ids=makers)
+        if unnamed:  # users.info for people never stored, outside the transaction; stored names need no Slack
+            _remember_cli_names(settings, engine, session_factory, team_id, unnamed)
+        with transaction(session_factory) as session:
+            engagement = engagements.get_by_name(session, name=args.client, team_id=args.team)
+            files = adr.adr_files(session, engagement=engagement)
+            owner = adr.owner(engagement)
     out.mkdir(parents=True, exist_ok=True)
     result = adr.write_folder(out, files, owner=owner)
     removed = f"; removed {', '.join(result.removed)}" if result.removed else ""
     print(f"wrote {len(files) - 1} ADRs and {adr.INDEX_NAME} to {out} (listed in {adr.MANIFEST_NAME}){removed}",
           file=sys.stderr)
     return 0
+
+
+def _remember_cli_names(settings: Settings, engine: Any, session_factory: Any, team_id: str,
+                        user_ids: list[str]) -> None:
+    """Store the names users.info gives (when Slack is configured and answers); warn about the rest."""
+    from bot.db import transaction
+    from bot.services import people
+    from bot.slack.client import client_for_team
+    from bot.slack.users import UserDirectory, remember_names
+
+    remember_names(session_factory, UserDirectory(), client_for_team(settings, engine, team_id), team_id, user_ids)
+    with transaction(session_factory) as session:
+        missing = [u for u, name in people.names(session, team_id=team_id, user_ids=user_ids).items() if name == u]
+    for user_id in sorted(missing):
+        print(f"ctobot: no name for {user_id} from Slack; the ADRs show the user id", file=sys.stderr)
 
 
 def _cli_user_names(settings: Settings, engine: Any, team_id: str, user_ids: set[str]) -> dict[str, tuple[str, str]]:

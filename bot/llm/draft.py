@@ -43,6 +43,13 @@ class ThreadMessage:
     text: str
     ts: str
     by_cto: bool = False
+    name: str = ""  # the speaker's stored name (users.info); the template names people by it
+    by_decider: bool = False  # one of the engagement's deciders (the CTOs among them)
+
+    @property
+    def speaker(self) -> str:
+        """Who wrote it: their name, or their user id when Slack never told us."""
+        return self.name.strip() or self.user_id
 
 
 @dataclass(frozen=True)

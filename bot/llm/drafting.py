@@ -23,8 +23,8 @@ class DraftResult:
 
 def redacted(messages: list[ThreadMessage], secrets: list[str] | tuple[str, ...] = ()) -> list[ThreadMessage]:
     """The messages with tokens, keys and passwords removed: nothing else may leave for an LLM."""
-    return [ThreadMessage(user_id=m.user_id, text=redact(m.text, secrets), ts=m.ts, by_cto=m.by_cto)
-            for m in messages]
+    return [ThreadMessage(user_id=m.user_id, text=redact(m.text, secrets), ts=m.ts, by_cto=m.by_cto, name=m.name,
+                          by_decider=m.by_decider) for m in messages]
 
 
 def draft_adr(*, title: str, messages: list[ThreadMessage], llm: Drafter | None, consent: bool,

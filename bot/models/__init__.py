@@ -7,6 +7,7 @@ from bot.models.delivery import Artifact, Risk
 from bot.models.engagement import ChannelLink, Engagement
 from bot.models.health import HealthCheck
 from bot.models.month import MonthStatement, StatementAmendment
+from bot.models.person import Person
 from bot.models.registers import BuiltSystem, Finding, RoadmapItem, Vendor
 from bot.models.runs import DigestItem, DigestRun
 from bot.models.timelog import TimeEntry
@@ -23,6 +24,7 @@ __all__ = [
     "Finding",
     "HealthCheck",
     "MonthStatement",
+    "Person",
     "Question",
     "ReviewRequest",
     "Risk",

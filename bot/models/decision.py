@@ -43,3 +43,6 @@ class Decision(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Who accepted or rejected it, and which (kept when it is later superseded or deprecated).
+    decided_by: str | None = Field(default=None, max_length=32)
+    verdict: str | None = Field(default=None, max_length=16)

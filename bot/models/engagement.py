@@ -35,6 +35,8 @@ class Engagement(SQLModel, table=True):
     digest_time: time = Field(default=time(16, 0))
     cto_user_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     founder_user_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # Who may accept and reject decisions; empty: the founders and the CTOs ("you and your leadership team decide").
+    decider_user_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     llm_consent: bool = False
     # Business days the CTO has to close a month before its statement goes out by itself.
     statement_grace_days: int = Field(default=2)

@@ -1,4 +1,17 @@
-"""ADRs as MADR 4 Markdown: one file per decision, `NNNN-title-with-dashes.md`, and an index."""
+"""ADRs as MADR 4 Markdown: one file per decision, `NNNN-title-with-dashes.md`, and an index.
+
+Besides MADR 4's front matter, each file carries its status and date where the other ADR tools look
+(checked against their sources):
+
+- adr-log reads the front matter (gray-matter) and takes the title from the first line after it, so the
+  `# title` line follows the closing `---` directly;
+- log4brains renders the file with markdown-it (no front-matter support) and reads `Status:` and `Date:`
+  from the first bullet list before the first `##` heading. The front matter's last line is blank, so its
+  closing `---` is a thematic break and not a setext underline that would turn the front matter into a
+  `##` heading and hide the list;
+- adr-viewer reads a `## Status` section whose paragraph starts with `Accepted`, `Proposed`,
+  `Superseded by`, …, the adr-tools way; it comes last, after MADR's own sections.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +27,7 @@ from sqlmodel import Session
 from bot import markdown
 from bot.errors import Conflict
 from bot.models import Decision, Engagement
+from bot.services import people
 from bot.services.decisions import label, list_decisions, options_list
 
 INDEX_NAME = "README.md"
@@ -97,14 +111,31 @@ def _status(decision: Decision, by_id: dict[int, Decision]) -> str:
     return decision.status
 
 
+def _status_markdown(decision: Decision, by_id: dict[int, Decision]) -> str:
+    """The status for the body: `superseded by [ADR-0002](0002-….md)`, as log4brains writes it itself."""
+    successor = by_id.get(decision.superseded_by_id or -1)
+    if decision.status == "superseded" and successor is not None:
+        return f"superseded by [{label(successor.number)}]({filename(successor)})"
+    return decision.status
+
+
 def _date(decision: Decision, engagement: Engagement) -> str:
     when = decision.decided_at or decision.created_at
     return when.astimezone(ZoneInfo(engagement.timezone)).date().isoformat()
 
 
-def madr_text(decision: Decision, *, engagement: Engagement, by_id: dict[int, Decision]) -> str:
-    """One MADR 4 file: front matter (status, date, decision-makers), title, the sections, links."""
-    makers = decision.deciders or ([decision.proposer_user_id] if decision.proposer_user_id else [])
+def decision_makers(decision: Decision) -> list[str]:
+    """The user ids an ADR names as its decision-makers: who decided, else who proposed it."""
+    return list(decision.deciders) or ([decision.proposer_user_id] if decision.proposer_user_id else [])
+
+
+def madr_text(decision: Decision, *, engagement: Engagement, by_id: dict[int, Decision],
+              names: dict[str, str] | None = None) -> str:
+    """One MADR 4 file: front matter (status, date, decision-makers by name), title, the Status/Date/Deciders
+    lines, the sections, links, and a `## Status` section (see the module's docstring for who reads which)."""
+    names = names or {}
+    makers = ", ".join(names.get(user_id) or user_id for user_id in decision_makers(decision))
+    status, day = _status(decision, by_id), _date(decision, engagement)
     more = []
     predecessor = by_id.get(decision.supersedes_id or -1)
     if predecessor is not None:
@@ -117,13 +148,17 @@ def madr_text(decision: Decision, *, engagement: Engagement, by_id: dict[int, De
     if decision.draft_method:
         method = METHOD_TEXT.get(decision.draft_method) or markdown.inline(decision.draft_method)
         more.append(f"The draft was {method}.")
-    text = (f"---\nstatus: {yaml_scalar(_status(decision, by_id))}\ndate: {_date(decision, engagement)}\n"
-            f"decision-makers: {yaml_scalar(', '.join(makers))}\n---\n\n# {markdown.inline(decision.title)}\n\n"
+    body_status = _status_markdown(decision, by_id)
+    lines = [f"* Status: {body_status}", f"* Date: {day}"] + ([f"* Deciders: {markdown.inline(makers)}"]
+                                                              if makers else [])
+    text = (f"---\nstatus: {yaml_scalar(status)}\ndate: {day}\ndecision-makers: {yaml_scalar(makers)}\n\n---\n"
+            f"# {markdown.inline(decision.title)}\n\n" + "\n".join(lines) + "\n\n"
             + sections_markdown(context=decision.context, options=options_list(decision.options),
                                 outcome=decision.outcome, consequences=decision.consequences,
                                 escape=markdown.escape))
     if more:
         text += "\n## More Information\n\n" + "\n".join(more) + "\n"
+    text += f"\n## Status\n\n{body_status[:1].upper() + body_status[1:]}\n"
     return text
 
 
@@ -141,7 +176,9 @@ def adr_files(session: Session, *, engagement: Engagement) -> dict[str, str]:
     """Every file of the export, by name: one per decision and the index; the same bytes on every run."""
     decisions = list_decisions(session, engagement_id=engagement.id)  # type: ignore[arg-type]
     by_id = {d.id: d for d in decisions if d.id is not None}
-    files = {filename(d): madr_text(d, engagement=engagement, by_id=by_id) for d in decisions}
+    names = people.names(session, team_id=engagement.team_id,
+                         user_ids={u for d in decisions for u in decision_makers(d)})
+    files = {filename(d): madr_text(d, engagement=engagement, by_id=by_id, names=names) for d in decisions}
     files[INDEX_NAME] = index_text(decisions, engagement=engagement, by_id=by_id)
     return files
 

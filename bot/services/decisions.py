@@ -1,9 +1,10 @@
-"""The decision log: numbered per engagement (ADR-0001, …), proposed by anyone, accepted or rejected by the CTO."""
+"""The decision log: numbered per engagement (ADR-0001, …), proposed by anyone, accepted or rejected by a decider."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
@@ -12,7 +13,7 @@ from bot.db.unique import insert_once
 from bot.errors import InvalidInput, NotFound
 from bot.models import Decision, Engagement, utcnow
 from bot.redact import redact
-from bot.services.engagements import require_cto
+from bot.services.engagements import require_cto, require_decider
 
 STATUSES = ("proposed", "accepted", "rejected", "deprecated", "superseded")
 DECIDED = {"accept": "accepted", "reject": "rejected"}
@@ -114,9 +115,12 @@ def list_decisions(session: Session, *, engagement_id: int) -> list[Decision]:
 
 def decide(session: Session, *, engagement: Engagement, decision: Decision, user_id: str,
            verb: str) -> tuple[Decision, bool]:
-    """Accept or reject a proposed decision (CTO only); (decision, whether this call changed it)."""
+    """Accept or reject a proposed decision (the engagement's deciders only); (decision, whether this call changed it).
+
+    Who decided is kept (`decided_by`, `verdict`), so the digest can count the decisions taken without the CTO.
+    """
     status = DECIDED[verb]
-    require_cto(engagement, user_id, to=f"{verb} decisions")
+    require_decider(engagement, user_id, to=f"{verb} decisions")
     if decision.status == status:
         return decision, False
     if decision.status != "proposed":
@@ -127,11 +131,26 @@ def decide(session: Session, *, engagement: Engagement, decision: Decision, user
     # Conditional on the status read above, so that of two concurrent clicks exactly one makes the transition.
     changed = session.execute(
         update(Decision).where(col(Decision.id) == decision.id, col(Decision.status) == "proposed")
-        .values(status=status, decided_at=now, updated_at=now, deciders=deciders)).rowcount == 1  # type: ignore[attr-defined]
+        .values(status=status, decided_at=now, updated_at=now, deciders=deciders, decided_by=user_id,
+                verdict=status)).rowcount == 1  # type: ignore[attr-defined]
     session.refresh(decision)
     if not changed and decision.status != status:
         raise InvalidInput(f"{label(decision.number)} was just {decision.status} by someone else.")
     return decision, changed
+
+
+def decisions_without_cto(session: Session, engagement: Engagement, start: datetime,
+                          end: datetime) -> list[Decision]:
+    """The decisions accepted in [start, end) by a decider who is not one of the engagement's CTOs, by number.
+
+    The sources' second sign of a working engagement: the team deciding without waiting for the CTO. A decision
+    accepted then superseded still counts for the week it was accepted.
+    """
+    rows = session.exec(select(Decision).where(
+        Decision.engagement_id == engagement.id, Decision.verdict == "accepted",
+        col(Decision.decided_by).is_not(None), col(Decision.decided_at) >= start, col(Decision.decided_at) < end)
+        .order_by(Decision.number)).all()
+    return [d for d in rows if d.decided_by not in engagement.cto_user_ids]
 
 
 def supersede(session: Session, *, engagement: Engagement, number: int, title: str, user_id: str,

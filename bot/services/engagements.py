@@ -19,6 +19,7 @@ USER_ID_RE = re.compile(r"^[UW][A-Z0-9]+$")
 CHANNEL_ID_RE = re.compile(r"^[CGD][A-Z0-9]+$")
 TEAM_ID_RE = re.compile(r"^[TE][A-Z0-9_]+$")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DECIDERS_MAX = 20  # the /cto setup picker's max_selected_items: a leadership team, not the whole company
 
 
 @dataclass
@@ -36,6 +37,7 @@ class EngagementInput:
     digest_time: time = field(default_factory=lambda: time(16, 0))
     cto_user_ids: list[str] = field(default_factory=list)
     founder_user_ids: list[str] = field(default_factory=list)
+    decider_user_ids: list[str] | None = None  # None keeps what is set ([] for a new engagement: founders and CTOs)
     llm_consent: bool = False
     rollover_cap_hours: int | None = None  # None keeps what is set (0 for a new engagement)
     statement_grace_days: int | None = None  # None keeps what is set (2 for a new engagement)
@@ -135,10 +137,37 @@ def _validated(data: EngagementInput) -> EngagementInput:
         digest_time=data.digest_time,
         cto_user_ids=validate_user_ids(data.cto_user_ids, field="ctos"),
         founder_user_ids=validate_user_ids(data.founder_user_ids, field="founders"),
+        decider_user_ids=None if data.decider_user_ids is None else _deciders(data.decider_user_ids),
         llm_consent=data.llm_consent,
         rollover_cap_hours=data.rollover_cap_hours,
         statement_grace_days=data.statement_grace_days,
     )
+
+
+def _deciders(ids: list[str]) -> list[str]:
+    deciders = validate_user_ids(ids, field="deciders")
+    if len(deciders) > DECIDERS_MAX:
+        raise InvalidInput(f"Name at most {DECIDERS_MAX} deciders (the leadership team); "
+                           f"leave it empty for the founders and the CTOs.", field="deciders")
+    return deciders
+
+
+def deciders_of(engagement: Engagement) -> list[str]:
+    """Who may accept and reject decisions: the named deciders, or else the founders and the CTOs."""
+    return list(engagement.decider_user_ids) or list(dict.fromkeys([*engagement.founder_user_ids,
+                                                                    *engagement.cto_user_ids]))
+
+
+def is_decider(engagement: Engagement, user_id: str) -> bool:
+    """Whether `user_id` may accept and reject the engagement's decisions."""
+    return user_id in deciders_of(engagement)
+
+
+def require_decider(engagement: Engagement, user_id: str, *, to: str = "decide") -> None:
+    """Raise NotAllowed unless `user_id` is one of the engagement's deciders."""
+    if not is_decider(engagement, user_id):
+        raise NotAllowed(f"Only {engagement.display_name}'s deciders can {to}; a CTO names them in `/cto setup` "
+                         f"(by default the founders and the CTOs).")
 
 
 def is_cto(engagement: Engagement, user_id: str) -> bool:
@@ -279,6 +308,8 @@ def setup_engagement(
     engagement.digest_time = data.digest_time
     engagement.cto_user_ids = ctos
     engagement.founder_user_ids = data.founder_user_ids
+    if data.decider_user_ids is not None:
+        engagement.decider_user_ids = data.decider_user_ids
     engagement.llm_consent = data.llm_consent
     if data.rollover_cap_hours is not None:
         if not 0 <= data.rollover_cap_hours <= hours[1]:

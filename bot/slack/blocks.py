@@ -8,7 +8,7 @@ from typing import Any
 
 from bot import formatting
 from bot.models import Engagement
-from bot.services.engagements import WEEKDAYS, EngagementStatus
+from bot.services.engagements import DECIDERS_MAX, WEEKDAYS, EngagementStatus
 from bot.services.retainer import MonthSummary
 from bot.services.tiers import CUSTOM, TIERS
 from bot.slack import ids
@@ -77,7 +77,8 @@ def status_message(status: EngagementStatus, summary: MonthSummary | None = None
         f"Started {e.start_date.isoformat()} (month {status.month_number}) · weekly digest "
         f"{DAY_NAMES[e.digest_weekday]}s {e.digest_time.strftime('%H:%M')}.",
         "CTO: " + (", ".join(f"<@{u}>" for u in e.cto_user_ids) or "—")
-        + " · Founders: " + (", ".join(f"<@{u}>" for u in e.founder_user_ids) or "—"),
+        + " · Founders: " + (", ".join(f"<@{u}>" for u in e.founder_user_ids) or "—")
+        + " · Deciders: " + (", ".join(f"<@{u}>" for u in e.decider_user_ids) or "the founders and the CTOs"),
         "Channels: " + ", ".join(
             f"<#{c}>" + (" (digest)" if c == status.primary_channel else "") for c in status.channels
         ),
@@ -176,6 +177,10 @@ def setup_modal(*, channel_id: str, team_id: str, user_id: str, engagement: Enga
         input_block(ids.BLOCK_SETUP_FOUNDERS, "Founders", {
             "type": "multi_users_select", "action_id": ids.ACTION_SETUP_FOUNDERS,
             **({"initial_users": list(e.founder_user_ids)} if e and e.founder_user_ids else {})}, optional=True),
+        input_block(ids.BLOCK_SETUP_DECIDERS, "Deciders (may accept and reject decisions)", {
+            "type": "multi_users_select", "action_id": ids.ACTION_SETUP_DECIDERS, "max_selected_items": DECIDERS_MAX,
+            **({"initial_users": list(e.decider_user_ids)[:DECIDERS_MAX]} if e and e.decider_user_ids else {})},
+            optional=True, hint="Leave empty for the founders and the CTOs: you and your leadership team decide."),
         input_block(ids.BLOCK_SETUP_OPTIONS, "Options", {
             "type": "checkboxes", "action_id": ids.ACTION_SETUP_OPTIONS, "options": options,
             "initial_options": initial_options}, optional=True),
@@ -201,6 +206,7 @@ SETUP_FIELD_BLOCKS = {
     "digest": ids.BLOCK_SETUP_DIGEST_DAY,
     "ctos": ids.BLOCK_SETUP_CTOS,
     "founders": ids.BLOCK_SETUP_FOUNDERS,
+    "deciders": ids.BLOCK_SETUP_DECIDERS,
 }
 
 

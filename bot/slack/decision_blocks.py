@@ -25,8 +25,8 @@ FIELD_LIMIT = 3000  # Slack's plain_text_input holds at most 3,000 characters
 METHOD_NOTE = {
     "llm": ":robot_face: Drafted by an LLM from this thread (secrets redacted before sending). "
            "Check it before accepting.",
-    "template": ":page_facing_up: Assembled from this thread by a template: the first message as context, "
-                "the options people listed, the CTO's last message as the outcome.",
+    "template": ":page_facing_up: Assembled from this thread by a template: the first message and who said what "
+                "as context, the options people listed, a decider's last message as the outcome.",
 }
 
 

@@ -1,4 +1,4 @@
-"""users.info, cached: a user's time zone (for work dates) and names (for exports); who is in a channel."""
+"""users.info, cached: a user's time zone (for work dates) and names (for exports, stored); who is in a channel."""
 
 from __future__ import annotations
 
@@ -8,6 +8,10 @@ import time
 from dataclasses import dataclass
 
 from slack_sdk import WebClient
+
+from bot.db import transaction
+from bot.db.engine import SessionFactory
+from bot.services import people
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +31,7 @@ class SlackUser:
     first_name: str
     last_name: str
     real_name: str
+    display_name: str = ""
 
 
 class UserDirectory:
@@ -57,7 +62,8 @@ class UserDirectory:
         real = profile.get("real_name") or user.get("real_name") or user.get("name") or user_id
         first = profile.get("first_name") or real.split(" ")[0]
         last = profile.get("last_name") or (" ".join(real.split(" ")[1:]) if " " in real else "")
-        found = SlackUser(id=user_id, tz=user.get("tz"), first_name=first, last_name=last, real_name=real)
+        found = SlackUser(id=user_id, tz=user.get("tz"), first_name=first, last_name=last, real_name=real,
+                          display_name=profile.get("display_name") or user.get("name") or "")
         with self._lock:
             self._cache[key] = (time.monotonic(), found)
         return found
@@ -76,6 +82,31 @@ def names_for(directory: UserDirectory, client: WebClient | None,
         else:
             names[user_id] = (user.first_name, user.last_name)
     return names, missing
+
+
+def remember_names(session_factory: SessionFactory, directory: UserDirectory, client: WebClient | None,
+                   team_id: str, user_ids: set[str] | list[str]) -> dict[str, str]:
+    """A name for every id, storing what users.info says of anyone not stored yet (or stored long ago).
+
+    The Slack calls (one users.info per person, cached by `directory`) happen between two transactions, never
+    inside one; without a client, or when Slack does not answer, the stored names (or the ids) are returned.
+    """
+    ids = {u for u in user_ids if u}
+    if not ids:
+        return {}
+    with transaction(session_factory) as session:
+        wanted = people.to_fetch(session, team_id=team_id, user_ids=ids) if client is not None else []
+    profiles = []
+    for user_id in wanted:
+        user = directory.get(client, user_id)  # type: ignore[arg-type]
+        if user is not None:
+            real = user.real_name if user.real_name != user_id else ""
+            profiles.append(people.Profile(user_id=user_id, display_name=user.display_name, real_name=real,
+                                           timezone=user.tz))
+    with transaction(session_factory) as session:
+        if profiles:
+            people.remember(session, team_id=team_id, profiles=profiles)
+        return people.names(session, team_id=team_id, user_ids=ids)
 
 
 def channel_members(client: WebClient, channel_id: str) -> set[str]:

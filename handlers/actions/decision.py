@@ -42,8 +42,8 @@ def register(app: App, deps: Deps) -> None:
                 decision, engagement = _own_decision(session, action, context, body)
                 decision, changed = decisions.decide(session, engagement=engagement, decision=decision,
                                                      user_id=body["user"]["id"], verb=verb)
-            if changed:
-                deps.background.submit(decision_work.refresh_card, deps, client, decision.id)
+            if changed:  # names, the card and (accepted, never drafted) the draft: after the ack, outside it
+                deps.background.submit(decision_work.after_decision, deps, client, decision.id)
                 clicked_ts = _message_ts(body)
                 if clicked_ts and clicked_ts != decision.card_ts:  # clicked on the draft: its Accept goes too
                     deps.background.submit(decision_work.show_draft, deps, client, decision.id, channel_of(body),

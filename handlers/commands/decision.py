@@ -104,4 +104,4 @@ def register(app: App, deps: Deps) -> None:
         if sub == "draft":
             deps.background.submit(decision_work.draft_in_thread, deps, client, decision_id)
         elif changed:
-            deps.background.submit(decision_work.refresh_card, deps, client, decision_id)
+            deps.background.submit(decision_work.after_decision, deps, client, decision_id)

@@ -52,11 +52,15 @@ def parse_setup_values(values: dict[str, dict[str, dict[str, Any]]]) -> tuple[En
         raise InvalidInput("Pick the digest time.", field="digest") from None
     ctos = field(ids.BLOCK_SETUP_CTOS, ids.ACTION_SETUP_CTOS).get("selected_users") or []
     founders = field(ids.BLOCK_SETUP_FOUNDERS, ids.ACTION_SETUP_FOUNDERS).get("selected_users") or []
+    # A modal opened before deciders were asked has no such block: it keeps what is set.
+    deciders = (field(ids.BLOCK_SETUP_DECIDERS, ids.ACTION_SETUP_DECIDERS).get("selected_users") or []
+                if ids.BLOCK_SETUP_DECIDERS in values else None)
     options = {o.get("value") for o in field(ids.BLOCK_SETUP_OPTIONS, ids.ACTION_SETUP_OPTIONS)
                .get("selected_options") or []}
     data = EngagementInput(
         name=name, display_name=display, tier=tier, hours=hours, start_date=start, timezone=tz,
         digest_weekday=day, digest_time=digest_time, cto_user_ids=list(ctos), founder_user_ids=list(founders),
+        decider_user_ids=None if deciders is None else list(deciders),
         llm_consent=ids.OPTION_LLM_CONSENT in options,
     )
     return data, ids.OPTION_PRIMARY_CHANNEL in options

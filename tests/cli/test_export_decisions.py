@@ -46,9 +46,13 @@ FIRST = """---
 status: superseded by ADR-0002
 date: 2026-11-21
 decision-makers: U1
----
 
+---
 # Use MySQL for events
+
+* Status: superseded by [ADR-0002](0002-use-postgres-for-events.md)
+* Date: 2026-11-21
+* Deciders: U1
 
 ## Context and Problem Statement
 
@@ -71,15 +75,23 @@ One more database.
 
 Superseded by [ADR-0002](0002-use-postgres-for-events.md).
 Discussed in Slack: <https://acme.slack.com/archives/C1/p1763600000000100>.
+
+## Status
+
+Superseded by [ADR-0002](0002-use-postgres-for-events.md)
 """
 
 SECOND = """---
 status: proposed
 date: 2026-11-21
 decision-makers: U1
----
 
+---
 # Use Postgres for events!
+
+* Status: proposed
+* Date: 2026-11-21
+* Deciders: U1
 
 ## Context and Problem Statement
 
@@ -101,6 +113,10 @@ _Not recorded yet._
 
 Supersedes [ADR-0001](0001-use-mysql-for-events.md).
 The draft was assembled from the Slack thread by a template.
+
+## Status
+
+Proposed
 """
 
 INDEX = """# Architecture decision records — Acme Ltd

@@ -14,8 +14,10 @@ placeholder, title, submit, close); section field text <= 2,000; option text <= 
 description <= 75 in every element (slack_sdk skips selects); <= 100 options in a select, <= 10 in checkboxes
 and radio buttons, 2-5 in an overflow menu; initial options that are not among the options; confirm dialog
 title <= 100, text <= 300, confirm/deny <= 30; plain_text_input max_length <= 3,000 and an initial value within
-it; a block_id used twice in one message or view; an action_id used twice in one block; <= 50 blocks in a
-message; a modal with input blocks but no submit button; external_id <= 255; top-level text <= 40,000.
+it; a multi-select's max_selected_items >= 1 and its initial users / conversations / channels / options no more
+than that, each a string id; a block_id used twice in one message or view; an action_id used twice in one
+block; <= 50 blocks in a message; a modal with input blocks but no submit button; external_id <= 255; top-level
+text <= 40,000.
 
 Each check returns Slack-style messages, ``"[ERROR] <what> [json-pointer:/blocks/3/text/text]"``; an empty list
 means Slack would take the payload.
@@ -170,6 +172,28 @@ class _Check:
                 self.string(initial, pointer + "/initial_value", max_length)
         if "options" in element or kind in OPTIONS_MAX:
             self.options(element, pointer)
+        if kind.startswith("multi_"):
+            self.multi_select(element, pointer)
+
+    def multi_select(self, element: dict[str, Any], pointer: str) -> None:
+        most = element.get("max_selected_items")
+        if most is not None and (not isinstance(most, int) or isinstance(most, bool) or most < 1):
+            self.fail(pointer + "/max_selected_items", "must be an integer of at least 1")
+            most = None
+        for field in ("initial_users", "initial_conversations", "initial_channels", "initial_options"):
+            initial = element.get(field)
+            if initial is None:
+                continue
+            if not isinstance(initial, list):
+                self.fail(f"{pointer}/{field}", "must be an array")
+                continue
+            if most is not None and len(initial) > most:
+                self.fail(f"{pointer}/{field}", f"must have at most max_selected_items ({most}) items "
+                                                f"(has {len(initial)})")
+            if field != "initial_options":
+                for n, value in enumerate(initial):
+                    if not isinstance(value, str) or not value:
+                        self.fail(f"{pointer}/{field}/{n}", "must be a non-empty string id")
 
     def options(self, element: dict[str, Any], pointer: str) -> None:
         kind, options = element["type"], element.get("options")

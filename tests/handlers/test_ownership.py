@@ -97,7 +97,10 @@ def test_a_decision_button_on_its_own_channels_decision_still_works(slack_app, t
     assert "Accepted ADR-0001" in told(slack_app)
     slack_app.settle()
     assert decision_of(slack_app, acme).status == "accepted"
-    assert [call.args["ts"] for call in posted_to(slack_app, "C1")] == [decision.card_ts]
+    writes = posted_to(slack_app, "C1")  # the card's update, and the draft of the undrafted decision in its thread
+    assert decision.card_ts in [call.args.get("ts") for call in writes]
+    in_thread = {m["ts"] for m in slack_app.fake.thread("C1", decision.card_ts)}
+    assert all(call.args.get("thread_ts") == decision.card_ts or call.args.get("ts") in in_thread for call in writes)
 
 
 # --- the decision modals ----------------------------------------------------------------------------------------

@@ -104,14 +104,14 @@ def test_the_template_takes_context_listed_options_and_the_last_cto_message():
 def test_the_template_without_a_cto_word_says_it_is_undecided_and_never_fails():
     assert TemplateDrafter().draft(title="Store events", messages=THREAD[:2]).outcome == UNDECIDED
     empty = TemplateDrafter().draft(title="Store events", messages=[])
-    assert empty.context == "Store events" and empty.options == []
+    assert empty.context == "Store events" and empty.options == ["Store events"]  # the titled option was considered
 
 
 def test_what_was_recorded_stays_in_a_template_draft_and_reaches_the_llm_redacted(fake_llm):
     recorded = Recorded(context="From the form: events vanish.", options=("SQLite",), outcome="",
                         consequences=f"Backups need the key {API_KEY}")
     template = draft_adr(title="Store events", messages=THREAD, llm=None, consent=True, recorded=recorded)
-    assert template.draft.context == "From the form: events vanish."
+    assert template.draft.context.startswith("From the form: events vanish.\n\nDiscussion in the thread")
     assert template.draft.options[:3] == ["SQLite", "Postgres", "Kafka"]
     assert template.draft.consequences == "Backups need the key [redacted]"
     draft_adr(title="Store events", messages=THREAD, llm=drafter(fake_llm), consent=True, recorded=recorded)
