@@ -29,6 +29,8 @@ CATALOGUE: dict[str, CommandHelp] = {
                 "`/cto questions` — open questions, oldest first, with how long each has waited",
                 "`/cto digest` — this week's digest, shown only to you",
                 "`/cto handover` — the handover pack (Markdown) in your DM (CTO only)",
+                "`/cto end [YYYY-MM-DD]` — set the engagement's last day: 30 days from today when no date is given; "
+                "`/cto end none` removes it (CTO only). After it: no digests, the handover is due, check-ins",
             ),
         ),
         CommandHelp(

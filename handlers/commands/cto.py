@@ -14,8 +14,8 @@ from bot.db import transaction
 from bot.deps import Deps
 from bot.errors import InvalidInput, NotAllowed
 from bot.models import utcnow
-from bot.services import capture, digest, engagements, handover, retainer
-from bot.slack import blocks, capture_blocks, digest_blocks, ids
+from bot.services import capture, digest, engagements, handover, lifecycle, retainer
+from bot.slack import blocks, capture_blocks, digest_blocks, ids, lifecycle_blocks
 from bot.slack.mrkdwn import escape
 from handlers.context import team_of
 from handlers.errors import user_errors
@@ -31,7 +31,7 @@ def register(app: App, deps: Deps) -> None:
     @user_errors()
     def cto_command(ack: Ack, command: dict[str, Any], body: dict[str, Any], client: WebClient,
                     context: BoltContext) -> None:
-        sub, _, _rest = (command.get("text") or "").strip().partition(" ")
+        sub, _, rest = (command.get("text") or "").strip().partition(" ")
         sub = sub.lower()
         if sub in ("", "help"):
             text, message_blocks = blocks.help_message()
@@ -44,6 +44,8 @@ def register(app: App, deps: Deps) -> None:
             ack(**questions_reply(command=command, body=body, context=context, deps=deps))
         elif sub == "digest":
             ack(**digest_reply(command=command, body=body, context=context, deps=deps))
+        elif sub == "end":
+            ack(text=end_reply(command=command, body=body, context=context, deps=deps, text=rest))
         elif sub == "handover":
             ack(**handover_reply(command=command, body=body, client=client, context=context, deps=deps))
         else:
@@ -83,6 +85,20 @@ def digest_reply(*, command: dict[str, Any], body: dict[str, Any], context: Bolt
         built = digest.build_digest(session, engagement=engagement, week=digest.week_of(engagement), now=now)
         text, message_blocks = digest_blocks.digest_message(built, now=now)
     return {"text": text, "blocks": message_blocks}
+
+
+def end_reply(*, command: dict[str, Any], body: dict[str, Any], context: BoltContext, deps: Deps, text: str) -> str:
+    """`/cto end [YYYY-MM-DD|none]` (CTO only): set the end date (30 days from today by default) or clear it."""
+    now = utcnow()
+    with transaction(deps.session_factory) as session:
+        engagement = engagements.require_engagement(
+            session, team_id=team_of(context, body), channel_id=command["channel_id"])
+        engagements.require_cto(engagement, command["user_id"], to="set its end date")
+        today = now.astimezone(ZoneInfo(engagement.timezone)).date()
+        end = lifecycle.parse_end(text, today=today)
+        engagements.set_end_date(session, engagement=engagement, user_id=command["user_id"], end=end)
+        return lifecycle_blocks.end_set_text(engagement, today=today,
+                                             next_checkin=lifecycle.next_checkin(engagement, now=now))
 
 
 def handover_reply(*, command: dict[str, Any], body: dict[str, Any], client: WebClient, context: BoltContext,
