@@ -99,6 +99,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="hours of last month's unused floor carried into the next month's band (default 0)")
     add.add_argument("--grace", type=int, default=None, metavar="DAYS",
                      help="business days the CTO has to close a month before its statement goes out (default 2)")
+    add.add_argument("--end", type=_end_date, default=None, metavar="YYYY-MM-DD",
+                     help="the engagement's last day (none removes it); after it no digests, the handover is due")
+    add.add_argument("--owner", default=None, metavar="U…",
+                     help="the client's internal owner, who inherits the handover (none removes it)")
+    add.add_argument("--checkin", default=None, choices=("none", "monthly", "quarterly"),
+                     help="post-handover check-ins by DM to the CTO and the owner, after the end date")
     lst = client_verbs.add_parser("list", help="List engagements and their channels.")
     lst.set_defaults(handler=cmd_client_list)
 
@@ -131,6 +137,10 @@ def _iso_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date in YYYY-MM-DD form") from None
+
+
+def _end_date(text: str) -> date | str:
+    return "none" if text.strip().lower() == "none" else _iso_date(text)
 
 
 def _print_settings_errors(exc: ValidationError) -> None:
@@ -403,6 +413,10 @@ def cmd_client_add(settings: Settings, args: argparse.Namespace) -> int:
         founder_user_ids=_split_ids(args.founder), llm_consent=args.llm_consent,
         decider_user_ids=None if args.decider is None else _split_ids(args.decider),
         rollover_cap_hours=args.rollover, statement_grace_days=args.grace,
+        end_date=engagements.KEEP if args.end is None else (None if args.end == "none" else args.end),
+        internal_owner_id=engagements.KEEP if args.owner is None else (
+            None if args.owner.strip().lower() == "none" else args.owner),
+        checkin_cadence=args.checkin,
     )
     with _database(settings, migrate=settings.database_url.startswith("sqlite")) as engine, \
             transaction(make_session_factory(engine)) as session:
@@ -414,7 +428,11 @@ def cmd_client_add(settings: Settings, args: argparse.Namespace) -> int:
     print(f"{engagement.display_name} ({engagement.name}): {engagement.tier} tier, {band_text(engagement)}; "
           f"channels {channels}; CTO {', '.join(engagement.cto_user_ids)}; "
           f"deciders {', '.join(engagement.decider_user_ids) or 'the founders and the CTOs'}; "
-          f"digest {engagement.digest_weekday} {engagement.digest_time.strftime('%H:%M')} {engagement.timezone}")
+          f"digest {engagement.digest_weekday} {engagement.digest_time.strftime('%H:%M')} {engagement.timezone}"
+          + (f"; ends {engagement.end_date.isoformat()}" if engagement.end_date else "")
+          + (f"; internal owner {engagement.internal_owner_id}" if engagement.internal_owner_id else "")
+          + (f"; {engagement.checkin_cadence} check-ins after the end" if engagement.checkin_cadence != "none"
+             else ""))
     return 0
 
 

@@ -25,7 +25,7 @@ from bot.db import transaction
 from bot.deps import Deps
 from bot.errors import NotFound
 from bot.models import DigestRun, Engagement, utcnow
-from bot.services import digest, engagements, exports, months, runs, schedule, statement
+from bot.services import digest, engagements, exports, lifecycle, months, runs, schedule, statement
 from bot.slack.client import rate_limited_for
 from bot.slack.digest_blocks import digest_message
 from bot.slack.statement_blocks import statement_message
@@ -221,6 +221,9 @@ def post_digest(deps: Deps, *, engagement_id: int, claimed_by: str, week_key: st
             raise NotFound("No such engagement.")
         today = now.astimezone(ZoneInfo(engagement.timezone)).date()
         week = digest.week_of(engagement, key=week_key, today=today)
+        if lifecycle.has_ended(engagement, week.monday):  # a week that starts after the last day has no digest
+            return PostResult(DIGEST, week.key, False, f"{engagement.display_name}'s engagement ended on "
+                                                       f"{engagement.end_date}: no digest after the end")
     target = _target(deps, engagement_id, DIGEST, week.key)
     if isinstance(target, PostResult):
         return target
@@ -310,7 +313,8 @@ def post_due(deps: Deps, *, engagement_id: int, claimed_by: str, now: datetime |
             return []
         if DIGEST in kinds:
             slot = schedule.latest_digest_slot(engagement, now=now)
-            if schedule.is_due(slot, now=now) and slot.date() >= engagement.start_date:
+            if schedule.is_due(slot, now=now) and slot.date() >= engagement.start_date \
+                    and not lifecycle.has_ended(engagement, slot.date()):  # after the end date: no digests
                 due.append((DIGEST, schedule.digest_period(engagement, slot), None))
         if STATEMENT in kinds:
             due.extend((kind, period, month) for kind, period, month in month_close.statement_work_due(

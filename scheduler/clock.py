@@ -46,6 +46,7 @@ def default_jobs() -> list[EngagementJob]:
         EngagementJob(kind="question-reminders", trigger=jobs.every_five_minutes, run=jobs.run_question_reminders),
         EngagementJob(kind="digest", trigger=jobs.weekly_digest, run=jobs.run_weekly_digest),
         EngagementJob(kind="statement", trigger=jobs.first_business_days, run=jobs.run_monthly_statement),
+        EngagementJob(kind="check-ins", trigger=jobs.hourly, run=jobs.run_checkins),
     ]
 
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
+from bot import checkins
 from bot.db import transaction
 from bot.deps import Deps
 from bot.models import Engagement, utcnow
@@ -91,6 +92,12 @@ def run_question_reminders(deps: Deps, engagement_id: int) -> int:
                 logger.exception("reminder for question %s to %s failed", question.id, user_id)
         sent += 1
     return sent
+
+
+def run_checkins(deps: Deps, engagement_id: int) -> int:
+    """DM the post-handover check-in that has come (monthly or quarterly after the end) to the CTO users and the
+    internal owner, once each."""
+    return checkins.send_due_checkin(deps, engagement_id=engagement_id, claimed_by=process_name())
 
 
 def every_five_minutes(engagement: Engagement, zone: ZoneInfo) -> CronTrigger:

@@ -26,7 +26,11 @@ class Engagement(SQLModel, table=True):
     hours_max: int
     response_target_hours: float
     start_date: date
-    end_date: date | None = None
+    end_date: date | None = None  # the engagement's last day; set when notice is given
+    # The client's person who inherits the systems and the handover (a Slack user id).
+    internal_owner_id: str | None = Field(default=None, max_length=32)
+    # Post-handover check-ins after the end date: none, monthly or quarterly.
+    checkin_cadence: str = Field(default="none", max_length=16)
     timezone: str = Field(max_length=64)
     business_days: str = Field(default="mon,tue,wed,thu,fri", max_length=40)
     business_start: time = Field(default=time(9, 0))

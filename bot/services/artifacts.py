@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -12,6 +11,7 @@ from bot.db.unique import insert_once
 from bot.errors import InvalidInput
 from bot.models import Artifact, Decision, Engagement, utcnow
 from bot.services.engagements import require_cto
+from bot.services.schedule import add_months
 
 # (engagement month the kind is due at the end of, kinds); None = at the end of the engagement.
 SCHEDULE: tuple[tuple[int | None, tuple[str, ...]], ...] = (
@@ -38,10 +38,7 @@ class ArtifactState:
 
 def end_of_month_n(start: date, n: int) -> date:
     """The last day of the engagement's n-th month (month 1 ends the day before the first monthly anniversary)."""
-    month_index = start.month - 1 + n
-    year, month = start.year + month_index // 12, month_index % 12 + 1
-    day = min(start.day, calendar.monthrange(year, month)[1])
-    return date(year, month, day) - timedelta(days=1)
+    return add_months(start, n) - timedelta(days=1)
 
 
 def due_date(engagement: Engagement, kind: str) -> date | None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import enum
 import re
 from dataclasses import dataclass, field
 from datetime import date, time
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import or_
@@ -20,6 +22,14 @@ CHANNEL_ID_RE = re.compile(r"^[CGD][A-Z0-9]+$")
 TEAM_ID_RE = re.compile(r"^[TE][A-Z0-9_]+$")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DECIDERS_MAX = 20  # the /cto setup picker's max_selected_items: a leadership team, not the whole company
+CHECKIN_CADENCES = ("none", "monthly", "quarterly")
+
+
+class Keep(enum.Enum):
+    KEEP = "keep"
+
+
+KEEP: Literal[Keep.KEEP] = Keep.KEEP  # "leave what is set": `ctobot client add` without --end or --owner
 
 
 @dataclass
@@ -41,6 +51,9 @@ class EngagementInput:
     llm_consent: bool = False
     rollover_cap_hours: int | None = None  # None keeps what is set (0 for a new engagement)
     statement_grace_days: int | None = None  # None keeps what is set (2 for a new engagement)
+    end_date: date | None | Literal[Keep.KEEP] = KEEP  # None: no end date (yet)
+    internal_owner_id: str | None | Literal[Keep.KEEP] = KEEP  # None: nobody named
+    checkin_cadence: str | None = None  # none, monthly, quarterly; None keeps what is set ("none" when new)
 
 
 @dataclass(frozen=True)
@@ -107,6 +120,22 @@ def validate_user_ids(ids: list[str], *, field: str) -> list[str]:
     return cleaned
 
 
+def validate_cadence(text: str) -> str:
+    """`monthly` (any case) -> "monthly"; InvalidInput unless it is none, monthly or quarterly."""
+    cadence = text.strip().lower()
+    if cadence not in CHECKIN_CADENCES:
+        raise InvalidInput(f"`{text.strip()}` is not a check-in cadence: use {', '.join(CHECKIN_CADENCES)}.",
+                           field="checkin")
+    return cadence
+
+
+def validate_end(start: date, end: date | None) -> None:
+    """InvalidInput when the engagement would end before it starts."""
+    if end is not None and end < start:
+        raise InvalidInput(f"The end date {end.isoformat()} is before the start date {start.isoformat()}; "
+                           "an engagement ends on or after the day it starts.", field="end")
+
+
 def _validated(data: EngagementInput) -> EngagementInput:
     name = data.name.strip().lower()
     if not SLUG_RE.match(name):
@@ -141,6 +170,10 @@ def _validated(data: EngagementInput) -> EngagementInput:
         llm_consent=data.llm_consent,
         rollover_cap_hours=data.rollover_cap_hours,
         statement_grace_days=data.statement_grace_days,
+        end_date=data.end_date,
+        internal_owner_id=(data.internal_owner_id if data.internal_owner_id in (None, KEEP)
+                           else validate_user_ids([str(data.internal_owner_id)], field="owner")[0]),
+        checkin_cadence=validate_cadence(data.checkin_cadence) if data.checkin_cadence is not None else None,
     )
 
 
@@ -319,6 +352,13 @@ def setup_engagement(
         if not 0 <= data.statement_grace_days <= 10:
             raise InvalidInput("The statement grace is 0 to 10 business days.", field="grace")
         engagement.statement_grace_days = data.statement_grace_days
+    if data.end_date is not KEEP:
+        engagement.end_date = data.end_date
+    validate_end(engagement.start_date, engagement.end_date)
+    if data.internal_owner_id is not KEEP:
+        engagement.internal_owner_id = data.internal_owner_id
+    if data.checkin_cadence is not None:
+        engagement.checkin_cadence = data.checkin_cadence
     engagement.uninstalled_at = None
     engagement.updated_at = now
     session.add(engagement)
@@ -334,6 +374,17 @@ def setup_engagement(
             other.is_primary = other is link
             session.add(other)
     session.add(link)
+    session.flush()
+    return engagement
+
+
+def set_end_date(session: Session, *, engagement: Engagement, user_id: str, end: date | None) -> Engagement:
+    """Set (or, with None, clear) the engagement's end date (CTO only)."""
+    require_cto(engagement, user_id, to="set its end date")
+    validate_end(engagement.start_date, end)
+    engagement.end_date = end
+    engagement.updated_at = utcnow()
+    session.add(engagement)
     session.flush()
     return engagement
 

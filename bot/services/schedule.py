@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -29,6 +30,13 @@ def digest_period(engagement: Engagement, slot: datetime) -> str:
     """The ISO week (`2026-W47`) that the digest posted at `slot` covers: the week it falls in."""
     year, week, _ = slot.astimezone(ZoneInfo(engagement.timezone)).date().isocalendar()
     return f"{year}-W{week:02d}"
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` months later, or that month's last day when it is shorter (31 Jan + 1 = 28 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def is_business_day(engagement: Engagement, day: date) -> bool:

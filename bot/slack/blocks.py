@@ -8,7 +8,7 @@ from typing import Any
 
 from bot import formatting
 from bot.models import Engagement
-from bot.services.engagements import DECIDERS_MAX, WEEKDAYS, EngagementStatus
+from bot.services.engagements import CHECKIN_CADENCES, DECIDERS_MAX, WEEKDAYS, EngagementStatus
 from bot.services.retainer import MonthSummary
 from bot.services.tiers import CUSTOM, TIERS
 from bot.slack import ids
@@ -19,6 +19,7 @@ from bot.slack.mrkdwn import escape
 Blocks = list[dict[str, Any]]
 DAY_NAMES = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday", "fri": "Friday",
              "sat": "Saturday", "sun": "Sunday"}
+CHECKIN_TEXT = {"none": "None", "monthly": "Monthly", "quarterly": "Quarterly"}
 
 
 def section(text: str) -> dict[str, Any]:
@@ -83,12 +84,23 @@ def status_message(status: EngagementStatus, summary: MonthSummary | None = None
             f"<#{c}>" + (" (digest)" if c == status.primary_channel else "") for c in status.channels
         ),
     ]
+    if e.end_date is not None or e.internal_owner_id or e.checkin_cadence != "none":
+        lines.append(lifecycle_line(e))
     if summary is not None:
         lines.append(month_line(summary, e))
     if e.llm_consent:
         lines.append("ADR drafts may use the LLM (the client consented).")
     text = f"{escape(e.display_name)}: {tier} tier, {band_text(e)}"
     return text, [section("\n".join(lines))]
+
+
+def lifecycle_line(e: Engagement) -> str:
+    """`Ends Fri 15 Jan 2027 (handover due) · internal owner @Dana · check-ins monthly after the end`."""
+    end = f"Ends {e.end_date:%a %d %b %Y} (the handover is due then)" if e.end_date else "No end date yet"
+    owner = f"internal owner <@{e.internal_owner_id}>" if e.internal_owner_id else "no internal owner named"
+    checkins = "no check-ins after the end" if e.checkin_cadence == "none" else f"{e.checkin_cadence} check-ins " \
+        "after the end"
+    return f"{end} · {owner} · {checkins}."
 
 
 def _business_hours_text(e: Engagement) -> str:
@@ -135,6 +147,7 @@ def setup_modal(*, channel_id: str, team_id: str, user_id: str, engagement: Enga
     ] + [_option("Custom", CUSTOM, "Set the hours band below")]
     tier_value = e.tier if e else "active"
     day_options = [_option(DAY_NAMES[d], d) for d in WEEKDAYS]
+    checkin_options = [_option(CHECKIN_TEXT[c], c) for c in CHECKIN_CADENCES]
     day_value = e.digest_weekday if e else "fri"
     name_element: dict[str, Any] = {"type": "plain_text_input", "action_id": ids.ACTION_SETUP_NAME, "max_length": 200}
     if e:
@@ -181,6 +194,17 @@ def setup_modal(*, channel_id: str, team_id: str, user_id: str, engagement: Enga
             "type": "multi_users_select", "action_id": ids.ACTION_SETUP_DECIDERS, "max_selected_items": DECIDERS_MAX,
             **({"initial_users": list(e.decider_user_ids)[:DECIDERS_MAX]} if e and e.decider_user_ids else {})},
             optional=True, hint="Leave empty for the founders and the CTOs: you and your leadership team decide."),
+        input_block(ids.BLOCK_SETUP_END, "Engagement end date (its last day)", {
+            "type": "datepicker", "action_id": ids.ACTION_SETUP_END,
+            **({"initial_date": e.end_date.isoformat()} if e and e.end_date else {})}, optional=True,
+            hint="Set when notice is given. /cto end gives 30 days' notice; /cto end none removes it."),
+        input_block(ids.BLOCK_SETUP_OWNER, "Internal owner (inherits the systems and the handover)", {
+            "type": "users_select", "action_id": ids.ACTION_SETUP_OWNER,
+            **({"initial_user": e.internal_owner_id} if e and e.internal_owner_id else {})}, optional=True),
+        input_block(ids.BLOCK_SETUP_CHECKIN, "Check-in after the handover", {
+            "type": "static_select", "action_id": ids.ACTION_SETUP_CHECKIN, "options": checkin_options,
+            "initial_option": next(o for o in checkin_options if o["value"] == (e.checkin_cadence if e else "none"))},
+            hint="Reminds the CTO and the internal owner of what is still open, after the end date."),
         input_block(ids.BLOCK_SETUP_OPTIONS, "Options", {
             "type": "checkboxes", "action_id": ids.ACTION_SETUP_OPTIONS, "options": options,
             "initial_options": initial_options}, optional=True),
@@ -207,6 +231,9 @@ SETUP_FIELD_BLOCKS = {
     "ctos": ids.BLOCK_SETUP_CTOS,
     "founders": ids.BLOCK_SETUP_FOUNDERS,
     "deciders": ids.BLOCK_SETUP_DECIDERS,
+    "end": ids.BLOCK_SETUP_END,
+    "owner": ids.BLOCK_SETUP_OWNER,
+    "checkin": ids.BLOCK_SETUP_CHECKIN,
 }
 
 

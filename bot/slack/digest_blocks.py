@@ -65,7 +65,8 @@ def digest_sections(d: WeeklyDigest, *, now: datetime) -> list[str]:
         f"(target {target:g} h). Open, oldest first:",
         [question_line(q, e, d.at) for q in d.open_questions], "none")
     reviews = _bounded(
-        f"*Reviews* — {d.reviews_requested} requested, {d.reviews_responded} first response{'' if d.reviews_responded == 1 else 's'} (median "
+        f"*Reviews* — {d.reviews_requested} requested, {d.reviews_responded} first "
+        f"response{'' if d.reviews_responded == 1 else 's'} (median "
         f"{formatting.business_time(d.median_review_response_hours)} business), {d.reviews_done} done (median "
         f"time to done {formatting.business_time(d.median_review_done_hours)} business) {_since(d)}. Open:",
         [review_line(r, d.at) for r in d.open_reviews], "none")

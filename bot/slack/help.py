@@ -30,6 +30,8 @@ CATALOGUE: dict[str, CommandHelp] = {
                 "`/cto digest` — this week's digest, shown only to you",
                 "`/cto close [YYYY-MM]` — close a month (default: last month) and send its statement (CTO only)",
                 "`/cto handover` — the handover pack (Markdown) in your DM (CTO only)",
+                "`/cto end [YYYY-MM-DD]` — set the engagement's last day: 30 days from today when no date is given; "
+                "`/cto end none` removes it (CTO only). After it: no digests, the handover is due, check-ins",
             ),
         ),
         CommandHelp(

@@ -15,8 +15,8 @@ from bot.deps import Deps
 from bot.errors import InvalidInput, NotAllowed
 from bot.models import utcnow
 from bot.month_close import last_month, local_today
-from bot.services import capture, digest, engagements, handover, months, retainer
-from bot.slack import blocks, capture_blocks, digest_blocks, ids
+from bot.services import capture, digest, engagements, handover, lifecycle, months, retainer
+from bot.slack import blocks, capture_blocks, digest_blocks, ids, lifecycle_blocks
 from bot.slack.mrkdwn import escape
 from handlers.context import team_of
 from handlers.errors import user_errors
@@ -32,7 +32,7 @@ def register(app: App, deps: Deps) -> None:
     @user_errors()
     def cto_command(ack: Ack, command: dict[str, Any], body: dict[str, Any], client: WebClient,
                     context: BoltContext, respond: Respond) -> None:
-        sub, _, _rest = (command.get("text") or "").strip().partition(" ")
+        sub, _, rest = (command.get("text") or "").strip().partition(" ")
         sub = sub.lower()
         if sub in ("", "help"):
             text, message_blocks = blocks.help_message()
@@ -46,7 +46,9 @@ def register(app: App, deps: Deps) -> None:
         elif sub == "digest":
             ack(**digest_reply(command=command, body=body, context=context, deps=deps))
         elif sub == "close":
-            ack(**close_reply(command=command, body=body, rest=_rest, respond=respond, context=context, deps=deps))
+            ack(**close_reply(command=command, body=body, rest=rest, respond=respond, context=context, deps=deps))
+        elif sub == "end":
+            ack(text=end_reply(command=command, body=body, context=context, deps=deps, text=rest))
         elif sub == "handover":
             ack(**handover_reply(command=command, body=body, client=client, context=context, deps=deps))
         else:
@@ -88,6 +90,20 @@ def digest_reply(*, command: dict[str, Any], body: dict[str, Any], context: Bolt
         built = digest.next_digest(session, engagement=engagement, week=week, now=now)
         text, message_blocks = digest_blocks.digest_message(built, now=now)
     return {"text": text, "blocks": message_blocks}
+
+
+def end_reply(*, command: dict[str, Any], body: dict[str, Any], context: BoltContext, deps: Deps, text: str) -> str:
+    """`/cto end [YYYY-MM-DD|none]` (CTO only): set the end date (30 days from today by default) or clear it."""
+    now = utcnow()
+    with transaction(deps.session_factory) as session:
+        engagement = engagements.require_engagement(
+            session, team_id=team_of(context, body), channel_id=command["channel_id"])
+        engagements.require_cto(engagement, command["user_id"], to="set its end date")
+        today = now.astimezone(ZoneInfo(engagement.timezone)).date()
+        end = lifecycle.parse_end(text, today=today)
+        engagements.set_end_date(session, engagement=engagement, user_id=command["user_id"], end=end)
+        return lifecycle_blocks.end_set_text(engagement, today=today,
+                                             next_checkin=lifecycle.next_checkin(engagement, now=now))
 
 
 def handover_reply(*, command: dict[str, Any], body: dict[str, Any], client: WebClient, context: BoltContext,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import date, time
-from typing import Any
+from typing import Any, Literal
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
@@ -14,7 +14,7 @@ from bot.db import transaction
 from bot.deps import Deps
 from bot.errors import InvalidInput
 from bot.services import engagements
-from bot.services.engagements import EngagementInput
+from bot.services.engagements import KEEP, EngagementInput, Keep
 from bot.slack import blocks, ids
 from handlers.context import team_of
 from handlers.errors import user_errors
@@ -55,13 +55,26 @@ def parse_setup_values(values: dict[str, dict[str, dict[str, Any]]]) -> tuple[En
     # A modal opened before deciders were asked has no such block: it keeps what is set.
     deciders = (field(ids.BLOCK_SETUP_DECIDERS, ids.ACTION_SETUP_DECIDERS).get("selected_users") or []
                 if ids.BLOCK_SETUP_DECIDERS in values else None)
+    # A form opened before these fields existed has no such blocks: what is set stays.
+    end: date | None | Literal[Keep.KEEP] = KEEP
+    if ids.BLOCK_SETUP_END in values:
+        end_text = field(ids.BLOCK_SETUP_END, ids.ACTION_SETUP_END).get("selected_date")
+        try:
+            end = date.fromisoformat(end_text) if end_text else None
+        except ValueError:
+            raise InvalidInput("Pick the engagement's end date, or leave it empty.", field="end") from None
+    owner: str | None | Literal[Keep.KEEP] = KEEP
+    if ids.BLOCK_SETUP_OWNER in values:
+        owner = field(ids.BLOCK_SETUP_OWNER, ids.ACTION_SETUP_OWNER).get("selected_user") or None
+    cadence = (field(ids.BLOCK_SETUP_CHECKIN, ids.ACTION_SETUP_CHECKIN).get("selected_option") or {}).get("value")
     options = {o.get("value") for o in field(ids.BLOCK_SETUP_OPTIONS, ids.ACTION_SETUP_OPTIONS)
                .get("selected_options") or []}
     data = EngagementInput(
         name=name, display_name=display, tier=tier, hours=hours, start_date=start, timezone=tz,
         digest_weekday=day, digest_time=digest_time, cto_user_ids=list(ctos), founder_user_ids=list(founders),
         decider_user_ids=None if deciders is None else list(deciders),
-        llm_consent=ids.OPTION_LLM_CONSENT in options,
+        llm_consent=ids.OPTION_LLM_CONSENT in options, end_date=end, internal_owner_id=owner,
+        checkin_cadence=cadence,
     )
     return data, ids.OPTION_PRIMARY_CHANNEL in options
 

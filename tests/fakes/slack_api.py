@@ -273,9 +273,10 @@ class FakeSlack:
         self._add_fault(method, times, 429, body, {"Retry-After": str(retry_after)}, channel=channel)
 
     def fail(self, method: str, times: int = 1, status: int = 500,
-             body: str | bytes | Args = "<html>oops</html>") -> None:
-        """The next `times` calls answer `status` and `body` (a dict is sent as JSON)."""
-        self._add_fault(method, times, status, body, {})
+             body: str | bytes | Args = "<html>oops</html>", *, channel: str | None = None) -> None:
+        """The next `times` calls (to `channel` only, when given) answer `status` and `body` (a dict is sent as
+        JSON)."""
+        self._add_fault(method, times, status, body, {}, channel=channel)
 
     def _add_fault(self, method: str, times: int, status: int, body: Any, headers: dict[str, str], *,
                    channel: str | None = None) -> None:
