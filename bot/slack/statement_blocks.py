@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot import formatting
 from bot.formatting import duration
-from bot.services.categories import CATEGORIES
+from bot.services.categories import CATEGORIES, compare_to_typical
 from bot.services.statement import MonthlyStatement
 from bot.slack.blocks import Blocks, context, section
 from bot.slack.mrkdwn import escape
@@ -29,6 +29,21 @@ def category_lines(s: MonthlyStatement) -> list[str]:
     return [f"• {name} — {duration(minutes)} ({CATEGORIES.get(name, '?')})" for name, minutes in by_category]
 
 
+def typical_week_lines(s: MonthlyStatement) -> list[str]:
+    """`• review 35 % (typical 29 %)`: each category's share of the month next to the typical week's, in whole
+    percents that sum to 100 on each side; empty when nothing was logged."""
+    rows = compare_to_typical(s.summary.by_category)
+    shares = formatting.whole_percents([row.share for row in rows])
+    typical = formatting.whole_percents([row.typical for row in rows])
+    lines = []
+    for row, share, usual in zip(rows, shares, typical, strict=True):
+        if row.typical:
+            lines.append(f"• {row.category} {share} % (typical {usual} %)")
+        else:
+            lines.append(f"• {row.category} {share} % (not in the typical week)")
+    return lines
+
+
 def statement_message(s: MonthlyStatement) -> tuple[str, Blocks]:
     """The statement as Block Kit and its plain-text fallback."""
     summary = s.summary
@@ -40,7 +55,10 @@ def statement_message(s: MonthlyStatement) -> tuple[str, Blocks]:
                    else ""))
     lines = category_lines(s) or ["no time logged"]
     blocks: Blocks = [{"type": "header", "text": {"type": "plain_text", "text": statement_title(s)[:150]}},
-                      section(headline), section("*By category*\n" + "\n".join(lines)),
-                      context("The Harvest CSV of the month's entries is in this thread.")]
+                      section(headline), section("*By category*\n" + "\n".join(lines))]
+    typical = typical_week_lines(s)
+    if typical:
+        blocks.append(section("*Against the typical week* (shares of the hours, not hours)\n" + "\n".join(typical)))
+    blocks.append(context("The Harvest CSV of the month's entries is in this thread."))
     fallback = f"{escape(statement_title(s))}: {duration(summary.minutes)} of {band_text}, {verdict(s)}."
     return fallback, blocks
