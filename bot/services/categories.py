@@ -56,7 +56,7 @@ def mode_of(category: str) -> str:
     return CATEGORIES[category]
 
 
-# The typical active-tier week, in hours per category (DESIGN, from the product's sources): standup 1–2 h,
+# The typical active-tier week, in hours per category (docs/design.md, from the product's sources): standup 1–2 h,
 # review 4–6 h, one-on-one 1 h, hiring 2–4 h, architecture 2–3 h, roadmap 1–2 h, async 2–3 h. The sources' hours
 # do not add up to any tier's band (their midpoints make 17 h a week, about 74 h a month against the active
 # tier's 20–25 h), so only the *shares* are used: each category's midpoint over the sum of the midpoints. The

@@ -1,6 +1,6 @@
-"""The monthly statement sets the month's category shares beside the typical active-tier week's (DESIGN: "standup
-1–2 h, review 4–6 h, one-on-one 1 h, hiring 2–4 h, architecture 2–3 h, roadmap 1–2 h, async 2–3 h"): shares of the
-hours, not hours, since the sources' hours do not add up to the band."""
+"""The monthly statement sets the month's category shares beside the typical active-tier week's (docs/design.md:
+"standup 1–2 h, review 4–6 h, one-on-one 1 h, hiring 2–4 h, architecture 2–3 h, roadmap 1–2 h, async 2–3 h"): shares
+of the hours, not hours, since the sources' hours do not add up to the band."""
 
 from __future__ import annotations
 
