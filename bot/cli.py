@@ -108,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     lst = client_verbs.add_parser("list", help="List engagements and their channels.")
     lst.set_defaults(handler=cmd_client_list)
 
+    verb("status", cmd_status, "Every engagement this month: hours to the floor and the top, overdue artifacts, "
+                               "open high risks, next digest and statement.")
+
     digest_parser = verb("digest", cmd_digest, "Print (or post once) an engagement's weekly digest.")
     digest_parser.add_argument("--client", required=True, help="the engagement's short name")
     digest_parser.add_argument("--week", default=None, help="ISO week, e.g. 2026-W47 (default: this week)")
@@ -452,6 +455,18 @@ def cmd_client_list(settings: Settings, args: argparse.Namespace) -> int:
     if not rows:
         print("no clients yet: `ctobot client add NAME --channel C… --tier active --start YYYY-MM-DD --tz Area/City`",
               file=sys.stderr)
+    return 0
+
+
+def cmd_status(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.db import make_session_factory, transaction
+    from bot.models import utcnow
+    from bot.services import portfolio
+    from bot.slack.portfolio_blocks import portfolio_plain_text
+
+    with _database(settings) as engine, transaction(make_session_factory(engine)) as session:
+        text = portfolio_plain_text(portfolio.portfolio(session, now=utcnow()))
+    sys.stdout.write(text)
     return 0
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 CENT = Decimal("0.01")
 
@@ -68,3 +69,16 @@ def band(floor_minutes: int, top_minutes: int) -> str:
     if floor_minutes % 60 == 0 and top_minutes % 60 == 0:
         return f"{floor_minutes // 60}–{top_minutes // 60} h"
     return f"{duration(floor_minutes)}–{duration(top_minutes)}"
+
+
+def whole_percents(shares: Sequence[Fraction]) -> list[int]:
+    """Shares of one whole (summing to 1) as whole percents that sum exactly to 100, by the same largest-remainder
+    rule as `hours_column`: each is cut down to the percent, and the percents still missing go, one each, to the
+    shares that lost the most (ties: the earlier one). Shares summing to less than 1 sum to their own rounding."""
+    exact = [Fraction(share) * 100 for share in shares]
+    floors = [int(value) for value in exact]  # shares are never negative, so int() is the floor
+    missing = round(sum(exact, Fraction(0))) - sum(floors)
+    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in order[:max(missing, 0)]:
+        floors[i] += 1
+    return floors

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.models import Engagement
-from bot.services.retainer import DAY_INDEX, month_start, previous_month
+from bot.services.retainer import DAY_INDEX, month_end, month_start, previous_month
 
 # A slot missed by downtime is still posted when the clock comes back within this window.
 CATCH_UP_WINDOW = timedelta(hours=72)
@@ -90,3 +90,30 @@ def statement_send_slot(engagement: Engagement, draft_slot: datetime) -> datetim
         if is_business_day(engagement, day):
             left -= 1
     return datetime.combine(day, engagement.business_start, tzinfo=zone)
+
+
+def next_digest_slot(engagement: Engagement, *, now: datetime) -> datetime | None:
+    """The first digest weekday/time after `now`, in the engagement's zone; None once past its end date."""
+    zone = ZoneInfo(engagement.timezone)
+    today = now.astimezone(zone).date()
+    weekday = DAY_INDEX[engagement.digest_weekday]
+    for ahead in range(8):
+        day = today + timedelta(days=ahead)
+        slot = datetime.combine(day, engagement.digest_time, tzinfo=zone)
+        if day.weekday() == weekday and slot > now:
+            return None if engagement.end_date is not None and day > engagement.end_date else slot
+    raise AssertionError("a weekday recurs within eight days")
+
+
+def next_statement_slot(engagement: Engagement, *, now: datetime) -> datetime | None:
+    """The first statement slot (first business day of a month, at business start) after `now`; None once the
+    month it would cover starts after the engagement's end date."""
+    zone = ZoneInfo(engagement.timezone)
+    month = month_start(now.astimezone(zone).date())
+    for _ in range(2):
+        slot = datetime.combine(first_business_day(engagement, month), engagement.business_start, tzinfo=zone)
+        if slot > now:
+            covers = statement_month(engagement, slot)
+            return None if engagement.end_date is not None and covers > engagement.end_date else slot
+        month = month_start(month_end(month) + timedelta(days=1))
+    raise AssertionError("next month's slot is after now")

@@ -25,7 +25,8 @@ CATALOGUE: dict[str, CommandHelp] = {
             (
                 "`/cto help` — this list",
                 "`/cto setup` — link this channel to a client engagement (CTO only)",
-                "`/cto status` — the engagement's client, tier, hours band and month to date",
+                "`/cto status` — the engagement's client, tier, hours band and month to date; in a DM, every client "
+                "of yours: hours to the floor and the top, overdue artifacts, high risks",
                 "`/cto questions` — open questions, oldest first, with how long each has waited",
                 "`/cto digest` — this week's digest, shown only to you",
                 "`/cto close [YYYY-MM]` — close a month (default: last month) and send its statement (CTO only)",

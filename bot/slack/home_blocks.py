@@ -8,15 +8,18 @@ from typing import Any
 
 from bot.models import Question, ReviewRequest
 from bot.services.engagements import EngagementStatus
+from bot.services.portfolio import Portfolio
 from bot.services.retainer import MonthSummary
 from bot.slack.blocks import Blocks, band_text, context, month_line, section
 from bot.slack.capture_blocks import question_line, review_line
 from bot.slack.lists import VIEW_BLOCK_LIMIT, cut, list_text
 from bot.slack.mrkdwn import escape
+from bot.slack.portfolio_blocks import portfolio_blocks
 
 PER_CARD = 5
 BLOCKS_PER_CARD = 4
 MAX_CARDS = 12  # 1 header + 12 cards of 4 blocks + 2 context lines: within a view's 100 blocks
+MAX_PORTFOLIO = 20  # with its header, totals and "and N more": 23 blocks, so 12 cards still fit in 100
 
 
 @dataclass(frozen=True)
@@ -30,14 +33,19 @@ class HomeCard:
     overdue: int
 
 
-def home_view(cards: list[HomeCard], *, now: datetime, is_cto: bool) -> dict[str, Any]:
-    """The published Home view."""
+def home_view(cards: list[HomeCard], *, now: datetime, is_cto: bool,
+              portfolio: Portfolio | None = None) -> dict[str, Any]:
+    """The published Home view: for a CTO, their clients this month at a glance first, then one card each."""
     blocks: Blocks = [{"type": "header", "text": {"type": "plain_text", "text": "ctobot"}}]
     if not cards:
         blocks.append(section(
             "I keep your fractional CTO's time, questions and decisions in your client channel. "
             "Ask questions there; `/cto help` lists the commands."))
-    shown, more = cut(cards, min(MAX_CARDS, (VIEW_BLOCK_LIMIT - 3) // BLOCKS_PER_CARD))
+    if portfolio is not None and portfolio.clients:
+        blocks.append({"type": "header", "text": {"type": "plain_text", "text": "Your clients this month"}})
+        blocks += portfolio_blocks(portfolio, max_clients=MAX_PORTFOLIO)
+    room = VIEW_BLOCK_LIMIT - len(blocks) - 2  # the two context lines at the end
+    shown, more = cut(cards, min(MAX_CARDS, room // BLOCKS_PER_CARD))
     for card in shown:
         e = card.status.engagement
         channels = ", ".join(f"<#{c}>" for c in card.status.channels) or "no channel"

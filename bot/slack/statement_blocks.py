@@ -8,7 +8,7 @@ from typing import Any
 from bot import formatting
 from bot.formatting import duration, signed_duration
 from bot.models import MonthStatement, StatementAmendment
-from bot.services.categories import CATEGORIES
+from bot.services.categories import CATEGORIES, compare_to_typical
 from bot.services.retainer import Band
 from bot.services.statement import MonthlyStatement
 from bot.slack import ids
@@ -50,6 +50,21 @@ def automatic_note(grace_days: int) -> str:
     return f"Sent automatically after {business_days_text(grace_days)}; the CTO had not closed the month."
 
 
+def typical_week_lines(s: MonthlyStatement) -> list[str]:
+    """`• review 35 % (typical 29 %)`: each category's share of the month next to the typical week's, in whole
+    percents that sum to 100 on each side; empty when nothing was logged."""
+    rows = compare_to_typical(s.summary.by_category)
+    shares = formatting.whole_percents([row.share for row in rows])
+    typical = formatting.whole_percents([row.typical for row in rows])
+    lines = []
+    for row, share, usual in zip(rows, shares, typical, strict=True):
+        if row.typical:
+            lines.append(f"• {row.category} {share} % (typical {usual} %)")
+        else:
+            lines.append(f"• {row.category} {share} % (not in the typical week)")
+    return lines
+
+
 def statement_message(s: MonthlyStatement, *, automatic: bool = False) -> tuple[str, Blocks]:
     """The statement as Block Kit and its plain-text fallback (`automatic`: sent at the end of the grace)."""
     summary = s.summary
@@ -61,8 +76,11 @@ def statement_message(s: MonthlyStatement, *, automatic: bool = False) -> tuple[
                    else ""))
     lines = category_lines(s) or ["no time logged"]
     blocks: Blocks = [{"type": "header", "text": {"type": "plain_text", "text": statement_title(s)[:150]}},
-                      section(headline), section("*By category*\n" + "\n".join(lines)),
-                      context("The Harvest CSV of the month's entries is in this thread.")]
+                      section(headline), section("*By category*\n" + "\n".join(lines))]
+    typical = typical_week_lines(s)
+    if typical:
+        blocks.append(section("*Against the typical week* (shares of the hours, not hours)\n" + "\n".join(typical)))
+    blocks.append(context("The Harvest CSV of the month's entries is in this thread."))
     if automatic:
         blocks.append(context(automatic_note(s.engagement.statement_grace_days)))
     fallback = f"{escape(statement_title(s))}: {duration(summary.minutes)} of {band_text}, {verdict(s)}."

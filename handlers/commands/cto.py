@@ -15,8 +15,8 @@ from bot.deps import Deps
 from bot.errors import InvalidInput, NotAllowed
 from bot.models import utcnow
 from bot.month_close import last_month, local_today
-from bot.services import capture, digest, engagements, handover, lifecycle, months, retainer
-from bot.slack import blocks, capture_blocks, digest_blocks, ids, lifecycle_blocks
+from bot.services import capture, digest, engagements, handover, lifecycle, months, portfolio, retainer
+from bot.slack import blocks, capture_blocks, digest_blocks, ids, lifecycle_blocks, portfolio_blocks
 from bot.slack.mrkdwn import escape
 from handlers.context import team_of
 from handlers.errors import user_errors
@@ -56,7 +56,13 @@ def register(app: App, deps: Deps) -> None:
 
 
 def status_reply(*, command: dict[str, Any], body: dict[str, Any], context: BoltContext, deps: Deps) -> dict[str, Any]:
-    """`/cto status` for the channel's engagement."""
+    """`/cto status` for the channel's engagement; in a DM, every client of the caller in this workspace."""
+    if command["channel_id"].startswith("D"):
+        with transaction(deps.session_factory) as session:
+            mine = portfolio.portfolio(session, now=utcnow(), team_id=team_of(context, body),
+                                       cto_user_id=command["user_id"])
+            text, message_blocks = portfolio_blocks.portfolio_message(mine)
+        return {"text": text, "blocks": message_blocks}
     with transaction(deps.session_factory) as session:
         engagement = engagements.require_engagement(
             session, team_id=team_of(context, body), channel_id=command["channel_id"])

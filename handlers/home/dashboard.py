@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 from bot.db import transaction
 from bot.deps import Deps
 from bot.models import utcnow
-from bot.services import capture, engagements, retainer
+from bot.services import capture, engagements, portfolio, retainer
 from bot.services.business_hours import business_hours_between
 from bot.slack.home_blocks import HomeCard, home_view
 from bot.slack.users import channel_members
@@ -53,4 +53,5 @@ def publish_home(deps: Deps, client: WebClient, *, team_id: str, user_id: str) -
                                   summary=summary, questions=questions,
                                   reviews=capture.open_reviews(session, engagement_id=engagement.id),  # type: ignore[arg-type]
                                   overdue=overdue))
-    client.views_publish(user_id=user_id, view=home_view(cards, now=now, is_cto=bool(mine)))
+        overview = portfolio.portfolio(session, now=now, team_id=team_id, cto_user_id=user_id) if mine else None
+    client.views_publish(user_id=user_id, view=home_view(cards, now=now, is_cto=bool(mine), portfolio=overview))

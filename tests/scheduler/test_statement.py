@@ -69,7 +69,10 @@ def test_the_statement_posts_last_months_figures_and_the_csv_once(deps, acme, fa
     body = "\n".join(b["text"]["text"] for b in message["blocks"] if b["type"] == "section")
     assert "*17h* (17 h) of 20–25 h — under the band by 3h. Executor share 29 %." in body
     assert "• review — 10h (decide)\n• build — 5h (execute)\n• hiring — 2h (decide)" in body
-    assert "audit" not in body and "standup" not in body
+    by_category = next(b["text"]["text"] for b in message["blocks"]
+                       if b["type"] == "section" and b["text"]["text"].startswith("*By category*"))
+    assert "audit" not in body and "standup" not in by_category  # the deleted entry and November's are not in it
+    assert "• standup 0 % (typical 9 %)" in body  # the typical week lists its every category
     [upload] = [u for u in fake_slack.uploads if u["completed"]]
     assert upload["filename"] == "acme-hours-2026-10.csv" and upload["thread_ts"] == message["ts"]
     rows = list(csv.reader(io.StringIO(upload["data"].decode())))
