@@ -150,7 +150,13 @@ def decisions_without_cto(session: Session, engagement: Engagement, start: datet
         Decision.engagement_id == engagement.id, Decision.verdict == "accepted",
         col(Decision.decided_by).is_not(None), col(Decision.decided_at) >= start, col(Decision.decided_at) < end)
         .order_by(Decision.number)).all()
-    return [d for d in rows if d.decided_by not in engagement.cto_user_ids]
+    return [d for d in rows if taken_without_cto(engagement, d)]
+
+
+def taken_without_cto(engagement: Engagement, decision: Decision) -> bool:
+    """Whether an accepted decision was taken by a decider who is not one of the engagement's CTOs."""
+    return (decision.verdict == "accepted" and decision.decided_by is not None
+            and decision.decided_by not in engagement.cto_user_ids)
 
 
 def supersede(session: Session, *, engagement: Engagement, number: int, title: str, user_id: str,

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from bot import formatting
 from bot.formatting import duration, signed_duration
+from bot.services import decisions as decision_service
 from bot.services.digest import WeeklyDigest
 from bot.slack.blocks import Blocks, context, month_line, section
 from bot.slack.capture_blocks import question_line, review_line
@@ -71,7 +72,9 @@ def digest_sections(d: WeeklyDigest, *, now: datetime) -> list[str]:
         f"time to done {formatting.business_time(d.median_review_done_hours)} business) {_since(d)}. Open:",
         [review_line(r, d.at) for r in d.open_reviews], "none")
     decisions = _bounded(
-        f"*Decisions* — {len(d.decisions_new)} new, {len(d.decisions_accepted)} accepted {_since(d)}",
+        f"*Decisions* — {len(d.decisions_new)} new, {len(d.decisions_accepted)} accepted {_since(d)}"
+        + (f" ({without} taken by the team without the CTO)" if (without := sum(
+            decision_service.taken_without_cto(d.engagement, x) for x in d.decisions_accepted)) else ""),
         [f"• ADR-{x.number:04d} {inline(x.title)} ({'accepted' if x in d.decisions_accepted else x.status})"
          for x in {x.id: x for x in [*d.decisions_new, *d.decisions_accepted]}.values()], "")
     artifact_lines = ([f"• delivered `{s.kind}`" for s in d.artifacts_delivered]

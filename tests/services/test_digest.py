@@ -64,7 +64,8 @@ def known_week(session_factory):
                              created_at=datetime(2026, 11, 17, 12, 0, tzinfo=UTC)))
         session.add(Decision(engagement_id=acme.id, number=2, title="Adopt trunk-based development",
                              status="accepted", created_at=datetime(2026, 11, 2, 12, 0, tzinfo=UTC),
-                             decided_at=datetime(2026, 11, 19, 12, 0, tzinfo=UTC)))
+                             decided_at=datetime(2026, 11, 19, 12, 0, tzinfo=UTC), decided_by="U2",
+                             verdict="accepted"))  # a founder decided: the team, without the CTO
         high = risks.add_risk(session, engagement=acme, title="No tested backups", severity="high", user_id="U2")
         closed = risks.add_risk(session, engagement=acme, title="Single region", severity="high", user_id="U2")
         risks.close_risk(session, engagement=acme, number=closed.number, user_id="U1")
@@ -127,6 +128,7 @@ def test_every_figure_of_a_known_week(session_factory, known_week):
                    "4 asked, 3 answered since the last digest; first response median 2h and worst 8h (still open) "
                    "business (target 4 h)",
                    "2 requested, 1 first response (median 9h business), 1 done (median time to done 9h business)",
+                   "1 accepted since the last digest (1 taken by the team without the CTO)",
                    "ADR-0001 Use Postgres for events (proposed)", "ADR-0002 Adopt trunk-based development (accepted)",
                    "delivered `technical-audit`", "overdue since 31 Oct: `roadmap`* — please ask for it",
                    "R1* :red_circle: high — No tested backups"):
