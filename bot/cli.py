@@ -278,13 +278,26 @@ def _run_socket_mode(settings: Settings) -> int:
 
 def cmd_clock(settings: Settings, args: argparse.Namespace) -> int:
     ensure_schema(settings, migrate=False)
+    from apscheduler.events import EVENT_SCHEDULER_STARTED
+
     from bot.runtime import build_deps
     from scheduler.clock import build_scheduler
 
     scheduler = build_scheduler(build_deps(settings), blocking=True)
-    signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
+    # The handler only sets a flag; a thread does the shutdown. The handler runs in the main thread, which
+    # may hold the scheduler's locks at that moment: shutting down from inside the handler deadlocked
+    # whenever SIGTERM came while a job was being submitted.
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+
+    def stop_when_told() -> None:
+        stopping.wait()
+        scheduler.shutdown(wait=False)
+
+    scheduler.add_listener(lambda _event: threading.Thread(target=stop_when_told, name="clock-stop",
+                                                           daemon=True).start(), EVENT_SCHEDULER_STARTED)
     logger.info("clock started")
-    scheduler.start()
+    scheduler.start()  # returns once stop_when_told has shut the scheduler down
     return 0
 
 
