@@ -307,6 +307,7 @@ def _run_socket_mode(settings: Settings) -> int:
 
 def cmd_clock(settings: Settings, args: argparse.Namespace) -> int:
     ensure_schema(settings, migrate=False)
+
     from bot.runtime import build_deps
     from scheduler.clock import build_scheduler
 

@@ -13,7 +13,7 @@ from bot.db import make_engine, make_session_factory
 from bot.db.engine import SessionFactory
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings
-from tests.helpers.database import empty_all_tables, test_database_url
+from tests.helpers.database import drop_worker_database, empty_all_tables, test_database_url
 from tests.helpers.wsgi_server import WsgiThread
 
 if TYPE_CHECKING:
@@ -27,8 +27,11 @@ TEAM_ID = "T_TEST"
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return test_database_url(tmp_path_factory.mktemp("db"))
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Migrated once per session (per xdist worker, each with a database of its own); emptied per test."""
+    url = test_database_url(tmp_path_factory.mktemp("db"))
+    yield url
+    drop_worker_database(url)
 
 
 @pytest.fixture(scope="session")
@@ -52,6 +55,12 @@ def session(session_factory: SessionFactory) -> Iterator[Any]:
 
 
 INVALID_PAYLOADS_MARK = "slack_refuses"
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    from tests.helpers import cli
+
+    cli.close()  # the warm parent of the CLI tests' processes, if one was started
 
 
 def pytest_configure(config: pytest.Config) -> None:

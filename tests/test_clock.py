@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,7 +10,7 @@ from pydantic import ValidationError
 from bot import clock
 from bot.models.types import utcnow
 from bot.settings import Settings
-from tests.cli.test_cli import clean_env
+from tests.cli.test_cli import ctobot
 
 
 def test_a_shifted_clock_starts_at_the_chosen_instant_and_runs_on():
@@ -46,12 +44,10 @@ def test_ctobot_now_needs_an_offset(monkeypatch):
 
 def test_the_cli_runs_on_the_chosen_day(tmp_path):
     """`ctobot digest` of a client prints the week that contains CTOBOT_NOW, not today's."""
-    env = clean_env(DATABASE_URL=f"sqlite:///{tmp_path}/c.db", CTOBOT_NOW="2026-12-31T12:00:00+00:00")
-    run = [sys.executable, "-m", "bot"]
-    subprocess.run([*run, "migrate"], cwd=tmp_path, env=env, check=True, capture_output=True)
-    subprocess.run([*run, "client", "add", "acme", "--channel", "C1", "--tier", "advisory", "--start",
-                    "2026-10-01", "--tz", "Europe/London", "--cto", "U1", "--team", "T1"],
-                   cwd=tmp_path, env=env, check=True, capture_output=True)
-    out = subprocess.run([*run, "digest", "--client", "acme"], cwd=tmp_path, env=env, check=True,
-                         capture_output=True, text=True).stdout
-    assert "2026-W53" in out, out
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path}/c.db", "CTOBOT_NOW": "2026-12-31T12:00:00+00:00"}
+    for args in (["migrate"], ["client", "add", "acme", "--channel", "C1", "--tier", "advisory", "--start",
+                               "2026-10-01", "--tz", "Europe/London", "--cto", "U1", "--team", "T1"]):
+        done = ctobot(*args, cwd=tmp_path, **env)
+        assert done.returncode == 0, done.stderr
+    digest = ctobot("digest", "--client", "acme", cwd=tmp_path, **env)
+    assert digest.returncode == 0 and "2026-W53" in digest.stdout, digest.stdout + digest.stderr

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from sqlmodel import select
 
 from bot.models import ChannelLink, Engagement
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+from tests.helpers.cli import run_bot
 
 REPO = Path(__file__).resolve().parents[2]
 OUR_VARIABLES = ("SLACK_", "DATABASE_URL", "CTO_USER_IDS", "OPENAI_", "PORT", "LOG_LEVEL", "WEB_")
@@ -26,8 +26,8 @@ def clean_env(**values: str) -> dict[str, str]:
 
 
 def ctobot(*args: str, cwd: Path, timeout: float = 60, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=cwd, env=clean_env(**env), text=True,
-                          capture_output=True, timeout=timeout)
+    """`python -m bot ARGS` as a process of its own (forked from a warm parent: tests/helpers/cli.py)."""
+    return run_bot(list(args), cwd=cwd, env=clean_env(**env), runner_env=clean_env(), timeout=timeout)
 
 
 def test_help_lists_every_verb(tmp_path):

@@ -6,13 +6,13 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 
 from tests.cli.test_cli import clean_env
 from tests.cli.test_serve import free_port
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+from tests.helpers.waiting import OutputReader
 
 
 def test_run_migrates_a_fresh_database_then_serves_http(tmp_path, fake_slack):
@@ -46,19 +46,15 @@ def test_clock_runs_until_sigterm(tmp_path):
     env = clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'clock.db'}")
     process = subprocess.Popen([sys.executable, "-m", "bot", "clock"], cwd=tmp_path, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    lines: list[str] = []
-    started = threading.Event()
-
-    def read() -> None:  # the clock says when it is ready; SIGTERM before that would test nothing
-        for line in process.stdout:  # type: ignore[union-attr]
-            lines.append(line)
-            if "clock started" in line:
-                started.set()
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    assert started.wait(timeout=60), "".join(lines)
-    assert process.poll() is None, "".join(lines)
-    process.send_signal(signal.SIGTERM)
-    assert process.wait(timeout=30) == 0, "".join(lines)
-    reader.join(timeout=10)
+    output = OutputReader(process.stdout)  # type: ignore[arg-type]
+    try:
+        # APScheduler's own line, once the (blocking) scheduler runs: a SIGTERM from then on is the clock's
+        # signal to stop. A fixed sleep raced a slow start on a loaded machine (SIGTERM before the handler).
+        output.wait_for("Scheduler started", timeout=60)
+        assert process.poll() is None, output.text
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+    output = output.rest()
+    assert process.returncode == 0, output
+    assert "clock started" in output

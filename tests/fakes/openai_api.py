@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from tests.helpers.servers import serve_in_thread, stop_server
+
 GOOD_DRAFT = {"context": "Events are stored in files and lost on restart.",
               "options": ["Postgres", "Kafka"], "outcome": "Postgres: we already run it.",
               "consequences": "One more table to back up."}
@@ -55,6 +57,7 @@ class FakeOpenAI:
         self.formats = {"json_schema", "json_object+schema", "json_object"}
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
 
     def answer(self, *answers: Answer) -> None:
         with self._lock:
@@ -126,10 +129,10 @@ class FakeOpenAI:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        self._thread = serve_in_thread(self._server, "FakeOpenAI")
         return self
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+            stop_server(self._server, self._thread)
+            self._server = None

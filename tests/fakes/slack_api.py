@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo
 
 from tests.fakes import block_kit
+from tests.helpers.servers import serve_in_thread, stop_server
 
 Args = dict[str, Any]
 # Arguments that arrive as JSON strings when sent form-encoded; they are recorded decoded.
@@ -121,16 +122,12 @@ class FakeSlack:
     def start(self) -> FakeSlack:
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.fake = self
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="FakeSlack", daemon=True)
-        self._thread.start()
+        self._thread = serve_in_thread(self._server, "FakeSlack")
         return self
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._thread.join(5)  # type: ignore[union-attr]
+            stop_server(self._server, self._thread)
             self._server = None
 
     def __enter__(self) -> FakeSlack:
@@ -385,13 +382,16 @@ class FakeSlack:
     @staticmethod
     def _send(req: _Handler, status: int, body: bytes, content_type: str,
               headers: dict[str, str] | None = None) -> None:
-        req.send_response(status)
-        req.send_header("Content-Type", content_type)
-        req.send_header("Content-Length", str(len(body)))
-        for key, value in (headers or {}).items():
-            req.send_header(key, value)
-        req.end_headers()
-        req.wfile.write(body)
+        try:
+            req.send_response(status)
+            req.send_header("Content-Type", content_type)
+            req.send_header("Content-Length", str(len(body)))
+            for key, value in (headers or {}).items():
+                req.send_header(key, value)
+            req.end_headers()
+            req.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):  # the client timed out and left (a slow() call)
+            pass
 
     # internals, called with the lock held
 

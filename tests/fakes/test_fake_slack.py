@@ -26,6 +26,7 @@ from websockets.sync.client import connect
 
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.socket_mode import SocketModeServer
+from tests.helpers.servers import serve_in_thread, stop_server
 from tests.helpers.slack_requests import SlackSender, sign, view_state
 
 SECRET = "fake-test-secret"
@@ -316,15 +317,13 @@ class _Refuse(BaseHTTPRequestHandler):
 
 def test_sender_returns_non_2xx_responses():
     server = HTTPServer(("127.0.0.1", 0), _Refuse)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    thread = serve_in_thread(server, "refuse")
     try:
         sender = SlackSender(f"http://127.0.0.1:{server.server_address[1]}", SECRET)
         response = sender.post(b"{}", "application/json", signature="v0=bad")
         assert response.status == 401 and response.json() == {"error": "invalid signature"}
     finally:
-        server.shutdown()
-        server.server_close()
+        stop_server(server, thread)
 
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
@@ -372,10 +371,9 @@ def bolt(fake: FakeSlack) -> Iterator[tuple[SlackSender, list[dict[str, Any]]]]:
 
     server = make_server("127.0.0.1", 0, SlackRequestHandler(app), server_class=_ThreadingWSGIServer,
                          handler_class=_Quiet)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    thread = serve_in_thread(server, "bolt")
     yield SlackSender(f"http://127.0.0.1:{server.server_address[1]}", SECRET, fake=fake), seen
-    server.shutdown()
-    server.server_close()
+    stop_server(server, thread)
 
 
 def test_bolt_accepts_what_the_sender_sends(fake, bolt):

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import threading
 from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from tests.helpers.servers import serve_in_thread, stop_server
 
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
@@ -23,9 +24,7 @@ class WsgiThread:
     def __init__(self, app: Any) -> None:
         self._server = make_server("127.0.0.1", 0, app, server_class=_ThreadingWSGIServer,
                                    handler_class=_QuietHandler)
-        # A short poll: shutdown() waits for it, once per test.
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        daemon=True)
+        self._thread: Any = None
 
     @property
     def url(self) -> str:
@@ -33,9 +32,8 @@ class WsgiThread:
         return f"http://{host}:{port}"
 
     def __enter__(self) -> WsgiThread:
-        self._thread.start()
+        self._thread = serve_in_thread(self._server, "WsgiThread")
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        stop_server(self._server, self._thread)
