@@ -8,7 +8,7 @@ import logging
 import os
 import signal
 import sys
-import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -267,6 +267,24 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _stop_signals() -> list[int]:
+    """A list that SIGTERM or Ctrl-C appends to, whenever they come (before a start too).
+
+    The handler only appends: a handler that takes a lock (an Event's, the scheduler's) can deadlock with the main
+    thread it interrupted, which may be holding that very lock.
+    """
+    told: list[int] = []
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda number, _frame: told.append(number))
+    return told
+
+
+def _wait_until(told: list[int]) -> None:
+    """Return once a stop signal has come."""
+    while not told:
+        time.sleep(0.2)
+
+
 def _run_socket_mode(settings: Settings) -> int:
     """The app over Socket Mode and the scheduler in this process, until SIGTERM or Ctrl-C; then the envelopes
     and background work in hand are finished before it exits."""
@@ -277,9 +295,7 @@ def _run_socket_mode(settings: Settings) -> int:
     from scheduler.clock import build_scheduler
 
     assert settings.slack_app_token is not None
-    stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
+    told = _stop_signals()
     runtime = build_runtime(settings)
     handler = SocketModeHandler(runtime.app, settings.slack_app_token.get_secret_value())
     scheduler = build_scheduler(runtime.deps, blocking=False)
@@ -294,7 +310,7 @@ def _run_socket_mode(settings: Settings) -> int:
             raise CliError(f"could not reach Slack at {settings.slack_api_url} ({type(exc).__name__})") from None
         scheduler.start()
         logger.info("ctobot running in Socket Mode with the scheduler")
-        stop.wait()
+        _wait_until(told)
         logger.info("stopping: finishing the work in hand")
     finally:
         handler.close()
@@ -311,14 +327,12 @@ def cmd_clock(settings: Settings, args: argparse.Namespace) -> int:
     from bot.runtime import build_deps
     from scheduler.clock import build_scheduler
 
-    stop = threading.Event()  # set by SIGTERM or Ctrl-C, whenever it comes: before the start too
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
+    told = _stop_signals()
     deps = build_deps(settings)
     scheduler = build_scheduler(deps, blocking=False)
     scheduler.start()
     logger.info("clock started")
-    stop.wait()
+    _wait_until(told)
     logger.info("clock stopping: finishing the jobs in hand")
     # Not wait=True: that holds the scheduler's lock while a running sync job asks for it (a deadlock). The
     # executor's threads are still joined before the process exits, so a job in hand finishes.
