@@ -87,7 +87,8 @@ def test_the_pack_has_every_section_with_the_engagements_figures(session_factory
 def test_a_new_engagement_says_so_plainly(session_factory):
     fresh = add_engagement(session_factory, name="initech", channel="C3", start_date=date(2026, 11, 16))
     text = pack(session_factory, fresh)
-    assert "No time logged." in text and "No decisions recorded." in text and "No risks recorded — add them with `/risk add`." in text
+    assert "No time logged." in text and "No decisions recorded." in text
+    assert "No risks recorded — add them with `/risk add`." in text
     assert text.rstrip().endswith("Nothing is open.")
 
 
