@@ -15,5 +15,5 @@ def send_handover(client: WebClient, *, markdown: str, user_id: str, filename: s
     """Upload the Markdown pack into a DM with `user_id`."""
     dm = client.conversations_open(users=user_id)["channel"]["id"]
     client.files_upload_v2(channel=dm, content=markdown, filename=filename, title=title,
-                           initial_comment=f"{escape(title)}: the engagement, hours by month, the ADR index, the risk "
-                                           "register, artifacts and what is still open.")
+                           initial_comment=f"{escape(title)}: the architecture and its owner, vendors, the roadmap, "
+                                           "the check-ins, then findings, ADRs, risks, artifacts and hours.")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -12,13 +13,15 @@ from sqlmodel import Session, col, select
 from bot import formatting, markdown
 from bot.models import Decision, Engagement, TimeEntry
 from bot.redact import redact
-from bot.services import artifacts, capture, engagements, registers, retainer, risks
+from bot.services import artifacts, capture, engagements, lifecycle, people, registers, retainer, risks
 from bot.services.business_hours import business_hours_between
 from bot.services.logtime_parser import format_minutes
-from bot.services.register_kinds import FINDING, KINDS, LINE, LONG, RISK, KindSpec
+from bot.services.register_kinds import FINDING, LINE, LONG, RISK, ROADMAP, SYSTEM, VENDOR, KindSpec
+from bot.services.schedule import add_months
 
 SECTION_TITLES = {"risk": "Risk register", "finding": "Audit findings", "vendor": "Vendors", "roadmap": "Roadmap",
                   "system": "Systems built"}
+CHECKINS_SHOWN = 3  # the next check-in dates the pack lists
 
 
 def _cell(text: str | None) -> str:
@@ -31,8 +34,9 @@ def _link(url: str | None) -> str:
     return markdown.link(redact(url or "")) if url else "—"
 
 
-def _ids(ids: list[str]) -> str:
-    return ", ".join(_cell(i) for i in ids) or "—"
+def _names(ids: list[str], names: dict[str, str]) -> str:
+    """People by their stored name (the id only for someone users.info never described), escaped."""
+    return ", ".join(_cell(names.get(i, i)) for i in ids) or "—"
 
 
 def _hours(minutes: int) -> str:
@@ -55,7 +59,7 @@ def register_section(spec: KindSpec, entries: list[Any]) -> list[str]:
     """A register kind as a Markdown table: number, title, the kind's short fields, status, owner, its text fields,
     opened, closed and how it was closed; every value a person wrote escaped."""
     if not entries:
-        return [f"No {spec.plural} registered."]
+        return [f"No {spec.plural} recorded — add them with `{spec.command} add`."]
     short = [f for f in spec.fields if f.type not in (LINE, LONG)]
     texts = [f for f in spec.fields if f.type in (LINE, LONG)]
     heading = spec.title_case if spec.title_label == "Title" else spec.title_label
@@ -70,6 +74,103 @@ def register_section(spec: KindSpec, entries: list[Any]) -> list[str]:
                  _day(e.opened_at), _day(e.closed_at), _cell(e.close_note)]
         lines.append("| " + " | ".join(cells) + " |")
     return lines
+
+
+def quarter_of(day: date) -> str:
+    """`2027-Q1`."""
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def roadmap_quarters(engagement: Engagement, *, today: date) -> tuple[str, str]:
+    """The two quarters the handover's roadmap covers: from the day after the engagement's end (today without
+    an end date), that day's quarter and the next."""
+    first = engagement.end_date + timedelta(days=1) if engagement.end_date else today
+    following = add_months(date(first.year, (first.month - 1) // 3 * 3 + 1, 1), 3)
+    return quarter_of(first), quarter_of(following)
+
+
+def architecture_part(session: Session, *, engagement: Engagement, names: dict[str, str],
+                      decisions: list[Decision]) -> list[str]:
+    """Part 1: the internal owner by name, the systems register, and the accepted ADRs as its decisions."""
+    owner = engagement.internal_owner_id
+    lines = ["## 1. Architecture and its owner", "",
+             (f"Internal owner: {_cell(names.get(owner, owner))} maintains the architecture and the systems below."
+              if owner else "No internal owner named — name one in `/cto setup` (or `ctobot client add --owner`)."),
+             "", "### Systems", ""]
+    lines += register_section(SYSTEM, registers.all_entries(session, SYSTEM, engagement_id=engagement.id))  # type: ignore[arg-type]
+    lines += ["", "### Decisions (accepted ADRs)", ""]
+    accepted = [d for d in decisions if d.status == "accepted"]
+    lines += [f"- ADR-{d.number:04d} {_cell(d.title)} (accepted {_day(d.decided_at)})" for d in accepted] or [
+        "No accepted decisions — accept them with `/decision`."]
+    return lines
+
+
+def vendors_part(session: Session, *, engagement: Engagement) -> list[str]:
+    """Part 2: the active vendors with terms, cost, renewal, notice deadline and both escalation contacts."""
+    entries = registers.all_entries(session, VENDOR, engagement_id=engagement.id)  # type: ignore[arg-type]
+    active = [v for v in entries if v.status in VENDOR.current]
+    lines = ["## 2. Vendors", ""]
+    if not active:
+        return lines + [f"No active vendors recorded — add them with `{VENDOR.command} add`."]
+    lines += register_section(VENDOR, active)
+    ended = len(entries) - len(active)
+    return lines + (["", f"{ended} vendor(s) no longer active are left out (`{VENDOR.command}` lists them)."]
+                    if ended else [])
+
+
+def roadmap_part(session: Session, *, engagement: Engagement, today: date) -> list[str]:
+    """Part 3: the roadmap for the two quarters after the engagement, by quarter, with commercial targets."""
+    quarters = roadmap_quarters(engagement, today=today)
+    since = f"after the engagement's end on {engagement.end_date:%Y-%m-%d}" if engagement.end_date else "from today"
+    items = [i for i in registers.all_entries(session, ROADMAP, engagement_id=engagement.id)  # type: ignore[arg-type]
+             if i.status != "dropped"]
+    lines = ["## 3. Roadmap for the next two quarters", "", f"{quarters[0]} and {quarters[1]}, {since}."]
+    for quarter in quarters:
+        lines += ["", f"### {quarter}", ""]
+        lines += [f"- {ROADMAP.label(i.number)} {_cell(i.title)} ({i.status}) — commercial target: "
+                  f"{_cell(i.commercial_target) if i.commercial_target else 'none set'}"
+                  for i in sorted(items, key=ROADMAP.sort) if i.quarter == quarter] or [
+            f"No roadmap items recorded for {quarter} — add them with `{ROADMAP.command} add {quarter} …`."]
+    others = [i for i in items if i.quarter not in quarters]
+    if others:
+        lines += ["", "### Other quarters", "", *register_section(ROADMAP, sorted(others, key=ROADMAP.sort))]
+    return lines
+
+
+def checkin_part(engagement: Engagement, *, names: dict[str, str], now: datetime) -> list[str]:
+    """Part 4: the standing check-in with the outgoing CTO: cadence, the next dates, who meets."""
+    lines = ["## 4. Check-in schedule", ""]
+    cadence = engagement.checkin_cadence
+    if cadence not in lifecycle.CADENCE_MONTHS:
+        return lines + ["No check-in scheduled — choose monthly or quarterly check-ins in `/cto setup`."]
+    who = _names([*engagement.cto_user_ids, *([engagement.internal_owner_id] if engagement.internal_owner_id
+                                               else [])], names)
+    if engagement.end_date is None:
+        return lines + [f"A {cadence} check-in after the end with {who}; it starts once an end date is set "
+                        f"(`/cto end`)."]
+    upcoming = []
+    number = (latest.number + 1) if (latest := lifecycle.latest_checkin(engagement, now=now)) else 1
+    while len(upcoming) < CHECKINS_SHOWN and (ci := lifecycle.checkin(engagement, number)) is not None:
+        upcoming.append(ci)
+        number += 1
+    lines.append(f"A standing {cadence} check-in after the engagement's end on {engagement.end_date:%Y-%m-%d} "
+                 f"between the outgoing CTO ({_names(engagement.cto_user_ids, names)}) and "
+                 + (f"the internal owner ({_cell(names.get(engagement.internal_owner_id, ''))})"
+                    if engagement.internal_owner_id else "the client (no internal owner named yet)")
+                 + "; ctobot reminds each of them by DM with what is still open.")
+    lines += ["", "Next check-ins:", ""]
+    lines += [f"- Check-in {ci.number}: {ci.day:%a %Y-%m-%d} at {ci.at:%H:%M} {engagement.timezone}"
+              for ci in upcoming]
+    return lines
+
+
+def _late(engagement: Engagement, artifact: Any) -> str:
+    """`2026-10-05 (late by 5 days)`, `2026-09-28 (on time)`, or — when not delivered."""
+    if artifact.delivered_at is None:
+        return "—"
+    day = artifact.delivered_at.astimezone(ZoneInfo(engagement.timezone)).date()
+    late = (day - artifact.due_date).days
+    return f"{day:%Y-%m-%d} " + (f"(late by {late} day{'s' if late != 1 else ''})" if late > 0 else "(on time)")
 
 
 def hours_by_month(session: Session, *, engagement_id: int) -> dict[date, dict[str, int]]:
@@ -100,20 +201,28 @@ def handover_markdown(session: Session, *, engagement: Engagement, now: datetime
     questions = capture.open_questions(session, engagement_id=eid)
     reviews = capture.open_reviews(session, engagement_id=eid)
     e = engagement
+    asked_by = [q.asker_user_id for q in questions]
+    names = people.names(session, team_id=e.team_id, user_ids={
+        *e.cto_user_ids, *e.founder_user_ids, *([e.internal_owner_id] if e.internal_owner_id else []), *asked_by})
+    channels = ", ".join(_cell(c) for c in status.channels) or "—"
     total = sum(sum(m.values()) for m in months.values())
     accepted = sum(1 for d in decisions if d.status == "accepted")
     open_risks = [r for r in registers.list_entries(session, RISK, engagement_id=eid) if r.status in RISK.current]
     overdue = [s for s in states if s.state == "overdue"]
     name = _cell(e.display_name)
     lines = [f"# {name} — handover pack", "", f"Prepared {today:%Y-%m-%d} by ctobot.", "",
+             *architecture_part(session, engagement=e, names=names, decisions=decisions), "",
+             *vendors_part(session, engagement=e), "",
+             *roadmap_part(session, engagement=e, today=today), "",
+             *checkin_part(e, names=names, now=now), "",
              "## The engagement", "",
              f"{name} has retained a fractional CTO on the {e.tier} tier since {e.start_date:%d %B %Y}"
              + (f" (until {e.end_date:%d %B %Y})" if e.end_date else "")
              + f", now in month {status.month_number}: {e.hours_min}–{e.hours_max} hours a month and a first "
              f"response within {e.response_target_hours:g} business hours ({e.business_days.replace(',', ', ')}, "
              f"{e.business_start:%H:%M}–{e.business_end:%H:%M} {e.timezone}). "
-             f"CTO: {_ids(e.cto_user_ids)}; founders: {_ids(e.founder_user_ids)}. "
-             f"Channels: {_ids(status.channels)} (digest in {_cell(status.primary_channel)}, "
+             f"CTO: {_names(e.cto_user_ids, names)}; founders: {_names(e.founder_user_ids, names)}. "
+             f"Channels: {channels} (digest in {_cell(status.primary_channel)}, "
              f"{e.digest_weekday} {e.digest_time:%H:%M}). So far {_hours(total)} h logged over {len(months)} "
              f"month(s), {len(decisions)} decision(s) recorded ({accepted} accepted), {len(register)} risk(s) "
              f"registered ({len(open_risks)} open).", "",
@@ -138,16 +247,16 @@ def handover_markdown(session: Session, *, engagement: Engagement, now: datetime
                   f"{_link(d.permalink)} |" for d in decisions]
     else:
         lines.append("No decisions recorded.")
-    for spec in KINDS.values():
-        lines += ["", f"## {SECTION_TITLES.get(spec.kind, spec.plural.title())}", ""]
+    for spec in (FINDING, RISK):  # vendors, the roadmap and the systems are in the four parts above
+        lines += ["", f"## {SECTION_TITLES[spec.kind]}", ""]
         lines += register_section(spec, registers.all_entries(session, spec, engagement_id=eid))
-    lines += ["", "## Artifacts", "", "| Artifact | Due | Status | Link or note |", "|---|---|---|---|"]
+    lines += ["", "## Artifacts", "", "| Artifact | Due | Status | Delivered | Link or note |", "|---|---|---|---|---|"]
     for s in states:
         a = s.artifact
         note = _link(a.link) if a.link else _cell(f"skipped: {a.skip_reason}" if a.skipped_at else None)
-        lines.append(f"| {a.kind} | {_day(a.due_date)} | {s.state} | {note} |")
+        lines.append(f"| {a.kind} | {_day(a.due_date)} | {s.state} | {_late(e, a)} | {note} |")
     lines += ["", "## Still open", ""]
-    open_lines = [f"- Question asked {_day(q.asked_at)} by {_cell(q.asker_user_id)}, waiting "
+    open_lines = [f"- Question asked {_day(q.asked_at)} by {_names([q.asker_user_id], names)}, waiting "
                   f"{formatting.business_time(business_hours_between(e, q.asked_at, now))} business: {_cell(q.text)}"
                   + (f" ({_link(q.permalink)})" if q.permalink else "") for q in questions]
     open_lines += [f"- Review requested {_day(r.requested_at)} ({r.status}): {_link(r.url)}" for r in reviews]

@@ -12,6 +12,7 @@ from bot.models import Decision, Engagement
 from bot.services import artifacts, capture, handover, risks, timelog
 from bot.services.capture import SlackMessage
 from bot.services.logtime_parser import LogtimeRequest
+from tests.helpers.clock import clock_at
 from tests.helpers.factories import add_engagement
 from tests.helpers.hostile import JAVASCRIPT_URL, MARKDOWN, render, unescaped_markup, unsafe_html
 
@@ -55,7 +56,8 @@ def pack(session_factory, engagement) -> str:
 
 
 def test_the_pack_has_every_section_with_the_engagements_figures(session_factory):
-    acme = seed(session_factory)
+    with clock_at(NOW):  # the audit is delivered on NOW, 51 days after it was due
+        acme = seed(session_factory)
     text = pack(session_factory, acme)
     assert text.startswith("# Acme — handover pack\n")
     assert ("Acme has retained a fractional CTO on the active tier since 01 September 2026, now in month 3: "
@@ -69,9 +71,10 @@ def test_the_pack_has_every_section_with_the_engagements_figures(session_factory
     assert "| ADR-0001 | Use Postgres \\| not Mongo | accepted | 2026-10-02 | <https://x.slack.com/p1> |" in text
     assert "| ADR-0002 | Adopt Kafka | proposed | — | — |" in text
     assert "| 1 | Single DBA | high | open |" in text and "| 2 | No backups | medium | closed |" in text
-    assert "| technical-audit | 2026-09-30 | delivered | <https://docs.example.com/audit> |" in text
-    assert "| adrs | 2026-10-31 | delivered | — |" in text  # met by the accepted decision
-    assert "| immediate-risks | 2026-09-30 | overdue | — |" in text
+    assert ("| technical-audit | 2026-09-30 | delivered | 2026-11-20 (late by 51 days) | "
+            "<https://docs.example.com/audit> |") in text
+    assert "| adrs | 2026-10-31 | delivered | — | — |" in text  # met by the accepted decision
+    assert "| immediate-risks | 2026-09-30 | overdue | — | — |" in text
     still_open = text.split("## Still open\n", 1)[1]
     assert "- Question asked 2026-11-18 by U9, waiting 20h business: Should we shard the orders table?" \
         in still_open
@@ -84,7 +87,8 @@ def test_the_pack_has_every_section_with_the_engagements_figures(session_factory
 def test_a_new_engagement_says_so_plainly(session_factory):
     fresh = add_engagement(session_factory, name="initech", channel="C3", start_date=date(2026, 11, 16))
     text = pack(session_factory, fresh)
-    assert "No time logged." in text and "No decisions recorded." in text and "No risks registered." in text
+    assert "No time logged." in text and "No decisions recorded." in text
+    assert "No risks recorded — add them with `/risk add`." in text
     assert text.rstrip().endswith("Nothing is open.")
 
 
@@ -107,8 +111,9 @@ def test_what_people_wrote_renders_as_text_and_only_http_links_are_links(session
     assert unsafe_html(html) == [] and unescaped_markup(text) == []
     assert "<b>" not in html and "<strong>" not in html and "<em>" not in html
     assert re.findall(r'<a href="([^"]*)"', html) == ["https://acme.slack.com/archives/C1/p1"]  # ctobot's own
-    # literal wherever it is listed: the ADR index, the risk's title and mitigation, and the two open items
-    assert html.count(escapeHtml(hostile)) == 5
+    # literal wherever it is listed: the accepted decisions of part 1, the ADR index, the risk's title and
+    # mitigation, and the two open items
+    assert html.count(escapeHtml(hostile)) == 6
     assert escapeHtml(JAVASCRIPT_URL) in html and "Acme &lt;b&gt; — handover pack" in html
 
 
@@ -135,7 +140,7 @@ def test_every_register_has_its_table_and_open_findings_are_still_open(session_f
     assert "## Audit findings" in text and "| 2 | No on-call | medium | — | deprioritized |" in text
     assert "two engineers; later" in text
     assert "| 1 | Datadog | 2027-03-01 | 60 | 2026-12-31 | active |" in text
-    assert "| 1 | SSO | 2027-Q1 | planned | — | close two enterprise deals |" in text
-    assert "## Systems built" in text and "rerun it" in text
+    assert "### 2027-Q1\n\n- RM1 SSO (planned) — commercial target: close two enterprise deals\n" in text
+    assert "### Systems\n\n| # | System |" in text and "rerun it" in text
     assert "- Finding 1 (high, open): Manual deploys" in text and "Finding 2 (" not in text
     assert unsafe_html(render(text)) == [] and unescaped_markup(text) == []
