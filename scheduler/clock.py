@@ -47,6 +47,7 @@ def default_jobs() -> list[EngagementJob]:
         EngagementJob(kind="digest", trigger=jobs.weekly_digest, run=jobs.run_weekly_digest),
         EngagementJob(kind="statement", trigger=jobs.first_business_days, run=jobs.run_monthly_statement),
         EngagementJob(kind="check-ins", trigger=jobs.hourly, run=jobs.run_checkins),
+        EngagementJob(kind="reminders", trigger=jobs.hourly, run=jobs.run_reminders),
     ]
 
 

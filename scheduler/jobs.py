@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
-from bot import checkins
+from bot import checkins, reminders
 from bot.db import transaction
 from bot.deps import Deps
 from bot.models import Engagement, utcnow
@@ -98,6 +98,13 @@ def run_checkins(deps: Deps, engagement_id: int) -> int:
     """DM the post-handover check-in that has come (monthly or quarterly after the end) to the CTO users and the
     internal owner, once each."""
     return checkins.send_due_checkin(deps, engagement_id=engagement_id, claimed_by=process_name())
+
+
+def run_reminders(deps: Deps, engagement_id: int) -> int:
+    """DM the vendor notice deadlines 14 days ahead (CTO users and internal owner) and, on Fridays, the week's
+    systems without a handover note (CTO users), each once; returns how many DMs went out."""
+    sent = reminders.send_vendor_notices(deps, engagement_id=engagement_id, claimed_by=process_name())
+    return sent + reminders.send_system_nudge(deps, engagement_id=engagement_id, claimed_by=process_name())
 
 
 def every_five_minutes(engagement: Engagement, zone: ZoneInfo) -> CronTrigger:

@@ -16,8 +16,9 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.errors import InvalidInput
-from bot.models import Artifact, Engagement, Question, Risk
-from bot.services import artifacts, capture, risks
+from bot.models import Artifact, Engagement, Finding, Question, Risk
+from bot.services import artifacts, capture, registers, reminders, risks
+from bot.services.register_kinds import FINDING
 from bot.services.schedule import add_months, is_business_day
 
 NOTICE_DAYS = 30  # the sources' engagements run on 30 days' notice
@@ -101,15 +102,18 @@ class StillOpen:
     high_risks: list[Risk]
     overdue_artifacts: list[Artifact]
     open_questions: list[Question]
+    open_findings: list[Finding]
+    renewals: list[reminders.NoticeDue]  # active vendors whose notice deadline is within 30 days of the check-in
 
     @property
     def nothing(self) -> bool:
-        return not (self.high_risks or self.overdue_artifacts or self.open_questions)
+        return not (self.high_risks or self.overdue_artifacts or self.open_questions or self.open_findings
+                    or self.renewals)
 
 
 def still_open(session: Session, *, engagement: Engagement, checkin: CheckIn) -> StillOpen:
-    """Open high risks, artifacts overdue on the check-in's day and open questions, oldest first."""
-    # Open findings join this list once the findings register exists.
+    """Open high risks, artifacts overdue on the check-in's day, open questions (oldest first), open findings (by
+    priority) and vendor notice deadlines within 30 days of the check-in's day."""
     assert engagement.id is not None
     return StillOpen(
         engagement=engagement,
@@ -119,4 +123,8 @@ def still_open(session: Session, *, engagement: Engagement, checkin: CheckIn) ->
                                                                           today=checkin.day)
                            if s.state == "overdue"],
         open_questions=capture.open_questions(session, engagement_id=engagement.id),
+        open_findings=[f for f in registers.list_entries(session, FINDING, engagement_id=engagement.id)
+                       if registers.is_current(FINDING, f)],
+        renewals=reminders.notices_within(session, engagement=engagement, today=checkin.day,
+                                          days=reminders.RENEWALS_DAYS),
     )

@@ -5,7 +5,7 @@ month is its own calendar month in its own time zone, with its own band (pro-rat
 rollover: `retainer.month_summary`). The totals add the clients' own figures: what one client is owed is not
 reduced by another client being over its band.
 
-Vendor renewals are not here: ctobot has no vendor register yet, so there is nothing to count.
+Renewals due: active vendors whose notice deadline (renewal date less notice days) is within 30 days.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.models import Engagement, Risk
-from bot.services import artifacts, engagements, retainer, risks, schedule
+from bot.services import artifacts, engagements, reminders, retainer, risks, schedule
 from bot.services.artifacts import ArtifactState
+from bot.services.reminders import NoticeDue
 from bot.services.retainer import MonthSummary
 
 
@@ -31,6 +32,7 @@ class ClientMonth:
     summary: MonthSummary
     overdue: list[ArtifactState]  # oldest due first
     high_risks: list[Risk]  # open, by number
+    renewals: list[NoticeDue]  # notice deadline within 30 days, soonest first
     next_digest: datetime | None  # None: no digest after the engagement's end
     next_statement: datetime | None
 
@@ -96,6 +98,10 @@ class Portfolio:
     def high_risk_count(self) -> int:
         return sum(len(c.high_risks) for c in self.clients)
 
+    @property
+    def renewal_count(self) -> int:
+        return sum(len(c.renewals) for c in self.clients)
+
 
 def client_month(session: Session, *, engagement: Engagement, now: datetime) -> ClientMonth:
     """One client's month to date (as of `now` in its zone), its overdue artifacts, open high risks and slots."""
@@ -105,7 +111,9 @@ def client_month(session: Session, *, engagement: Engagement, now: datetime) -> 
                       if s.state == "overdue"), key=lambda s: (s.artifact.due_date, artifacts.KINDS.index(s.kind)))
     high = sorted((r for r in risks.open_risks(session, engagement_id=engagement.id)  # type: ignore[arg-type]
                    if r.severity == "high"), key=lambda r: r.number)
+    renewals = reminders.notices_within(session, engagement=engagement, today=today, days=reminders.RENEWALS_DAYS)
     return ClientMonth(engagement=engagement, today=today, summary=summary, overdue=overdue, high_risks=high,
+                       renewals=renewals,
                        next_digest=schedule.next_digest_slot(engagement, now=now),
                        next_statement=schedule.next_statement_slot(engagement, now=now))
 

@@ -6,11 +6,13 @@ from datetime import date, datetime
 
 from bot.models import Engagement
 from bot.services.lifecycle import NOTICE_DAYS, CheckIn, StillOpen
+from bot.services.register_kinds import FINDING, VENDOR
 from bot.slack.blocks import Blocks, context, section
 from bot.slack.capture_blocks import question_line
 from bot.slack.delivery_blocks import risk_line
 from bot.slack.lists import list_text
 from bot.slack.mrkdwn import escape, inline
+from bot.slack.register_blocks import entry_line
 
 MAX_LISTED = 15
 CADENCE_TEXT = {"none": "no check-ins", "monthly": "monthly check-ins", "quarterly": "quarterly check-ins"}
@@ -44,7 +46,8 @@ def checkin_message(still: StillOpen, *, now: datetime) -> tuple[str, Blocks]:
             f"{ended}).")
     blocks: Blocks = [section(head)]
     if still.nothing:
-        blocks.append(section("Nothing is left open: no high risk, no overdue artifact, no open question."))
+        blocks.append(section("Nothing is left open: no high risk, no overdue artifact, no open question, no open "
+                              "finding, no renewal due."))
     if still.high_risks:
         blocks.append(section(list_text([risk_line(r) for r in still.high_risks], max_items=MAX_LISTED,
                                         head=f"*Open high risks ({len(still.high_risks)})*")))
@@ -56,8 +59,16 @@ def checkin_message(still: StillOpen, *, now: datetime) -> tuple[str, Blocks]:
         lines = [question_line(q, e, now) for q in still.open_questions]
         blocks.append(section(list_text(lines, max_items=MAX_LISTED,
                                         head=f"*Open questions ({len(still.open_questions)})*")))
-    blocks.append(context(escape("`/risk`, `/artifact` and `/cto questions` in the client's channel show the "
-                                 "rest; `/cto setup` changes the check-in cadence.")))
+    if still.open_findings:
+        blocks.append(section(list_text([entry_line(FINDING, f) for f in still.open_findings], max_items=MAX_LISTED,
+                                        head=f"*Open findings ({len(still.open_findings)})*")))
+    if still.renewals:
+        lines = [entry_line(VENDOR, d.vendor) for d in still.renewals]  # the line says "notice by" the deadline
+        blocks.append(section(list_text(lines, max_items=MAX_LISTED,
+                                        head=f"*Renewals due ({len(still.renewals)})*")))
+    blocks.append(context(escape("`/risk`, `/finding`, `/vendor`, `/artifact` and `/cto questions` in the "
+                                 "client's channel show the rest; `/cto setup` changes the check-in cadence.")))
     counts = (f"{len(still.high_risks)} open high risks, {len(still.overdue_artifacts)} artifacts overdue, "
-              f"{len(still.open_questions)} open questions")
+              f"{len(still.open_questions)} open questions, {len(still.open_findings)} open findings, "
+              f"{len(still.renewals)} renewals due")
     return f"{name}: {cadence} check-in {ci.number} after the handover — {counts}", blocks

@@ -16,7 +16,7 @@ from bot.slack.blocks import Blocks, context, section
 from bot.slack.lists import MESSAGE_BLOCK_LIMIT, SECTION_LIMIT, cut, list_text
 from bot.slack.mrkdwn import clip, inline
 
-PER_LIST = 3  # overdue artifacts and high risks shown per client, then "and N more"
+PER_LIST = 3  # overdue artifacts, high risks and renewals shown per client, then "and N more"
 TITLE_LIMIT = 120
 DM_CLIENTS = MESSAGE_BLOCK_LIMIT - 4  # header, totals, "and N more", footer
 _SPACES = re.compile(r"\s+")
@@ -55,7 +55,8 @@ def hours_line(c: ClientMonth) -> str:
 
 
 def client_text(c: ClientMonth, style: _Style) -> str:
-    """One client: name, hours to the floor and the top, overdue artifacts, open high risks, next slots."""
+    """One client: name, hours to the floor and the top, overdue artifacts, open high risks, renewals due, next
+    slots."""
     e = c.engagement
     head = [f"{style.strong(style.text(e.display_name, 200))} · {e.tier} tier · {e.timezone}", hours_line(c),
             f"Next digest {slot_text(c.next_digest)} · next statement {slot_text(c.next_statement)}"]
@@ -63,10 +64,12 @@ def client_text(c: ClientMonth, style: _Style) -> str:
     overdue = [f"• {s.kind} — due {s.artifact.due_date.isoformat()} ({(c.today - s.artifact.due_date).days} days "
                "late)" for s in c.overdue]
     risks = [f"• #{r.number} {style.text(r.title, TITLE_LIMIT)}" for r in c.high_risks]
+    renewals = [f"• V{d.vendor.number} {style.text(d.vendor.title, TITLE_LIMIT)} — notice by "
+                f"{d.deadline.isoformat()} (renews {d.vendor.renewal_date})" for d in c.renewals]
     budget = SECTION_LIMIT - len(parts[0]) - 2
-    for lines, head_text in ((overdue, "Overdue artifacts"), (risks, "Open high risks")):
+    for lines, head_text in ((overdue, "Overdue artifacts"), (risks, "Open high risks"), (renewals, "Renewals due")):
         if lines:
-            text = list_text(lines, head=f"{head_text} ({len(lines)}):", max_items=PER_LIST, limit=budget // 2)
+            text = list_text(lines, head=f"{head_text} ({len(lines)}):", max_items=PER_LIST, limit=budget // 3)
             parts.append(text)
     return "\n".join(parts)
 
@@ -80,7 +83,8 @@ def totals_text(p: Portfolio, style: _Style) -> str:
     if p.over_top_minutes:
         line += f" · over the tops by {duration(p.over_top_minutes)}"
     return (line + f" · {p.overdue_count} overdue artifact{'s' if p.overdue_count != 1 else ''}"
-            f" · {p.high_risk_count} open high risk{'s' if p.high_risk_count != 1 else ''}")
+            f" · {p.high_risk_count} open high risk{'s' if p.high_risk_count != 1 else ''}"
+            f" · {p.renewal_count} renewal{'s' if p.renewal_count != 1 else ''} due")
 
 
 def portfolio_blocks(p: Portfolio, *, max_clients: int) -> Blocks:
