@@ -1,9 +1,9 @@
-"""Ack latency of `ctobot serve` (as deployed: gunicorn) with a slow Slack and a slower LLM, against a bare Bolt app.
+"""Ack latency of `ctobot serve` (as deployed: waitress) with a slow Slack and a slower LLM, against a bare Bolt app.
 
     .venv/bin/python bench/ack_latency.py [--requests 300] [--concurrency 50]
 
 Everything runs on 127.0.0.1: the fake Slack Web API answers every call 2 s late, a fake OpenAI-compatible
-server answers 20 s late, and each app runs as its own gunicorn process on a free port with a fresh SQLite
+server answers 20 s late, and each app runs as its own waitress process on a free port with a fresh SQLite
 database. The same mix of signed requests (/logtime, /cto help, question messages) goes to both apps; the
 figures and PASS/MISS against the targets are printed. Exit status 0 whatever the figures (it is a measurement).
 """
@@ -196,7 +196,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=50)
-    parser.add_argument("--workers", type=int, default=1, help="WEB_CONCURRENCY of both apps (gunicorn workers)")
+    parser.add_argument("--workers", type=int, default=1, help="warm-up multiplier (waitress is one process; kept for older command lines)")
     parser.add_argument("--threads", type=int, default=16, help="WEB_THREADS of both apps (threads per worker)")
     args = parser.parse_args()
     count = max(3, min(args.requests, 5000))
@@ -234,8 +234,8 @@ def main() -> int:
         llm.shutdown()
 
     print(f"ack latency: {count} signed requests at {concurrency} concurrent (1/3 /logtime, 1/3 /cto help, "
-          f"1/3 question messages); Slack {SLACK_DELAY:g} s late, LLM {LLM_DELAY:g} s late; gunicorn gthread, "
-          f"{workers} worker(s) x {threads} threads, SQLite")
+          f"1/3 question messages); Slack {SLACK_DELAY:g} s late, LLM {LLM_DELAY:g} s late; waitress, "
+          f"{threads} threads, SQLite")
     print(f"{'app':8} {'count':>5} {'non-2xx':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8} "
           f"{'wall s':>7} {'RSS MB':>7} {'PSS MB':>7}")
     for r in (app, bare):

@@ -1,4 +1,4 @@
-"""A Bolt app that only acks, served by the same gunicorn stack as `ctobot serve`: the ack benchmark's baseline.
+"""A Bolt app that only acks, served by the same waitress server as `ctobot serve`: the ack benchmark's baseline.
 
 Run by bench/ack_latency.py as `python bench/bare_bolt.py` with the same environment as `ctobot serve`.
 """
