@@ -115,7 +115,7 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 def tree_memory_mb(pid: int) -> tuple[float, float]:
     """Resident memory (RSS) of `pid` and all its descendants, and their proportional set size (PSS: pages
-    shared between the gunicorn master and its forked workers counted once), from /proc."""
+    shared pages counted once), from /proc."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -196,7 +196,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=50)
-    parser.add_argument("--workers", type=int, default=1, help="warm-up multiplier (waitress is one process; kept for older command lines)")
+    parser.add_argument("--workers", type=int, default=1, help="warm-up multiplier (waitress is one process)")
     parser.add_argument("--threads", type=int, default=16, help="WEB_THREADS of both apps (threads per worker)")
     args = parser.parse_args()
     count = max(3, min(args.requests, 5000))
