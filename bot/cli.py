@@ -639,11 +639,22 @@ def _export_handover(settings: Settings, args: argparse.Namespace) -> int:
 
     if (args.format or "md") != "md":
         raise CliError("the handover pack is Markdown: use --format md (or leave --format out)")
+    from bot.services import people
+
     now = utcnow()
-    with _database(settings) as engine, transaction(make_session_factory(engine)) as session:
-        engagement = engagements.get_by_name(session, name=args.client, team_id=args.team)
-        output = handover.handover_markdown(session, engagement=engagement, now=now,
-                                            today=now.astimezone(ZoneInfo(engagement.timezone)).date())
+    with _database(settings) as engine:
+        session_factory = make_session_factory(engine)
+        with transaction(session_factory) as session:
+            engagement = engagements.get_by_name(session, name=args.client, team_id=args.team)
+            team_id = engagement.team_id
+            unnamed = people.to_fetch(session, team_id=team_id,
+                                      user_ids=handover.people_named(session, engagement=engagement))
+        if unnamed:  # users.info for people never stored, outside the transaction; stored names need no Slack
+            _remember_cli_names(settings, engine, session_factory, team_id, unnamed, what="the handover pack")
+        with transaction(session_factory) as session:
+            engagement = engagements.get_by_name(session, name=args.client, team_id=args.team)
+            output = handover.handover_markdown(session, engagement=engagement, now=now,
+                                                today=now.astimezone(ZoneInfo(engagement.timezone)).date())
     _write(output, args.out)
     return 0
 
@@ -671,7 +682,7 @@ def _export_adr(settings: Settings, args: argparse.Namespace) -> int:
             team_id = engagement.team_id
             unnamed = people.to_fetch(session, team_id=team_id, user_ids=makers)
         if unnamed:  # users.info for people never stored, outside the transaction; stored names need no Slack
-            _remember_cli_names(settings, engine, session_factory, team_id, unnamed)
+            _remember_cli_names(settings, engine, session_factory, team_id, unnamed, what="the ADRs")
         with transaction(session_factory) as session:
             engagement = engagements.get_by_name(session, name=args.client, team_id=args.team)
             files = adr.adr_files(session, engagement=engagement)
@@ -685,7 +696,7 @@ def _export_adr(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _remember_cli_names(settings: Settings, engine: Any, session_factory: Any, team_id: str,
-                        user_ids: list[str]) -> None:
+                        user_ids: list[str], *, what: str) -> None:
     """Store the names users.info gives (when Slack is configured and answers); warn about the rest."""
     from bot.db import transaction
     from bot.services import people
@@ -696,7 +707,7 @@ def _remember_cli_names(settings: Settings, engine: Any, session_factory: Any, t
     with transaction(session_factory) as session:
         missing = [u for u, name in people.names(session, team_id=team_id, user_ids=user_ids).items() if name == u]
     for user_id in sorted(missing):
-        print(f"ctobot: no name for {user_id} from Slack; the ADRs show the user id", file=sys.stderr)
+        print(f"ctobot: no name for {user_id} from Slack; {what} names them by their user id", file=sys.stderr)
 
 
 def _cli_user_names(settings: Settings, engine: Any, team_id: str, user_ids: set[str]) -> dict[str, tuple[str, str]]:

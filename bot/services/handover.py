@@ -190,6 +190,13 @@ def adr_index(session: Session, *, engagement_id: int) -> list[Decision]:
                              .order_by(Decision.number)).all())
 
 
+def people_named(session: Session, *, engagement: Engagement) -> set[str]:
+    """The user ids the pack names: CTOs, founders, the internal owner and whoever asked an open question."""
+    e = engagement
+    asked_by = {q.asker_user_id for q in capture.open_questions(session, engagement_id=e.id)}  # type: ignore[arg-type]
+    return {*e.cto_user_ids, *e.founder_user_ids, *([e.internal_owner_id] if e.internal_owner_id else []), *asked_by}
+
+
 def handover_markdown(session: Session, *, engagement: Engagement, now: datetime, today: date) -> str:
     """The handover pack of the engagement as Markdown."""
     eid: int = engagement.id  # type: ignore[assignment]
@@ -201,9 +208,7 @@ def handover_markdown(session: Session, *, engagement: Engagement, now: datetime
     questions = capture.open_questions(session, engagement_id=eid)
     reviews = capture.open_reviews(session, engagement_id=eid)
     e = engagement
-    asked_by = [q.asker_user_id for q in questions]
-    names = people.names(session, team_id=e.team_id, user_ids={
-        *e.cto_user_ids, *e.founder_user_ids, *([e.internal_owner_id] if e.internal_owner_id else []), *asked_by})
+    names = people.names(session, team_id=e.team_id, user_ids=people_named(session, engagement=e))
     channels = ", ".join(_cell(c) for c in status.channels) or "—"
     total = sum(sum(m.values()) for m in months.values())
     accepted = sum(1 for d in decisions if d.status == "accepted")

@@ -15,7 +15,7 @@ from bot.deps import Deps
 from bot.errors import InvalidInput, NotAllowed
 from bot.models import utcnow
 from bot.month_close import last_month, local_today
-from bot.services import capture, digest, engagements, handover, lifecycle, months, portfolio, retainer
+from bot.services import capture, digest, engagements, lifecycle, months, portfolio, retainer
 from bot.slack import blocks, capture_blocks, digest_blocks, ids, lifecycle_blocks, portfolio_blocks
 from bot.slack.mrkdwn import escape
 from handlers.context import team_of
@@ -121,9 +121,9 @@ def handover_reply(*, command: dict[str, Any], body: dict[str, Any], client: Web
             session, team_id=team_of(context, body), channel_id=command["channel_id"])
         engagements.require_cto(engagement, user_id, to="prepare its handover pack")
         today = now.astimezone(ZoneInfo(engagement.timezone)).date()
-        markdown = handover.handover_markdown(session, engagement=engagement, now=now, today=today)
-        name, display = engagement.name, engagement.display_name
-    queued = deps.background.submit(send_handover, client, markdown=markdown, user_id=user_id,
+        engagement_id, name, display = engagement.id, engagement.name, engagement.display_name
+    queued = deps.background.submit(send_handover, deps, client, engagement_id=engagement_id, user_id=user_id,
+                                    now=now, today=today,
                                     filename=f"{name}-handover-{today:%Y-%m-%d}.md",
                                     title=f"{display} handover pack, {today:%d %b %Y}")
     if queued is None:

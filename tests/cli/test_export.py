@@ -201,3 +201,24 @@ def test_the_risk_export_keeps_its_field_names(tmp_path, database_url, session_f
     result = ctobot("export", "risks", "--client", "acme", cwd=tmp_path, DATABASE_URL=database_url)
     assert result.stdout.splitlines()[0].startswith(
         "number,engagement,title,severity,mitigation,owner,status,opened_by,opened_at,closed_at,close_note")
+
+
+def test_the_handover_names_people_slack_was_never_asked_about_and_then_works_without_slack(
+        tmp_path, fake_slack, database_url, session_factory):
+    add_engagement(session_factory, name="acme", channel="C1", ctos=("U1",), display_name="Acme Ltd",
+                   internal_owner_id="U7")
+    fake_slack.add_user("U1", real_name="Ada Lovelace")
+    fake_slack.add_user("U7", real_name="Dana Scully")
+    out = tmp_path / "handover.md"
+    slack = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": fake_slack.url}
+    first = ctobot("export", "handover", "--client", "acme", "--out", str(out), cwd=tmp_path,
+                   DATABASE_URL=database_url, **slack)
+    assert first.returncode == 0, first.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "Dana Scully" in text and "Ada Lovelace" in text and "U7" not in text
+    asked = sorted(call.args["user"] for call in fake_slack.calls_to("users.info"))
+    assert asked == ["U1", "U7"]
+    again = ctobot("export", "handover", "--client", "acme", "--out", str(out), cwd=tmp_path,
+                   DATABASE_URL=database_url)  # no Slack at all now: the stored names serve
+    assert again.returncode == 0, again.stderr
+    assert "Dana Scully" in out.read_text(encoding="utf-8") and len(fake_slack.calls_to("users.info")) == 2
