@@ -11,11 +11,11 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from bot import formatting, markdown
+from bot.formatting import duration
 from bot.models import Decision, Engagement, TimeEntry
 from bot.redact import redact
 from bot.services import artifacts, capture, engagements, lifecycle, people, registers, retainer, risks
 from bot.services.business_hours import business_hours_between
-from bot.services.logtime_parser import format_minutes
 from bot.services.register_kinds import FINDING, LINE, LONG, RISK, ROADMAP, SYSTEM, VENDOR, KindSpec
 from bot.services.schedule import add_months
 
@@ -239,7 +239,7 @@ def handover_markdown(session: Session, *, engagement: Engagement, now: datetime
             band = retainer.band_for_month(session, engagement=e, month=month)
             verdict = ("over" if minutes > band.top_minutes else "under" if minutes < band.floor_minutes
                        else "within")
-            split = ", ".join(f"{_cell(category)} {format_minutes(m)}" for category, m in
+            split = ", ".join(f"{_cell(category)} {duration(m)}" for category, m in
                               sorted(by_category.items(), key=lambda item: (-item[1], item[0])))
             band_text = formatting.band(band.floor_minutes, band.top_minutes)
             lines.append(f"| {month:%Y-%m} | {_hours(minutes)} | {band_text} ({verdict}) | {split} |")

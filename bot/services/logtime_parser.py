@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.errors import InvalidInput
-from bot.formatting import duration as format_minutes  # noqa: F401  (re-exported: one duration formatter)
 from bot.services.categories import CATEGORIES, resolve_category, suggest_category
 
 MAX_ENTRY_MINUTES = 12 * 60

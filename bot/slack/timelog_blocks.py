@@ -7,9 +7,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from bot.errors import InvalidInput
+from bot.formatting import duration
 from bot.models import Engagement, MonthStatement, TimeEntry
 from bot.services.categories import CATEGORIES
-from bot.services.logtime_parser import LogtimeRequest, format_minutes
+from bot.services.logtime_parser import LogtimeRequest
 from bot.services.retainer import MonthSummary
 from bot.slack import ids
 from bot.slack.blocks import Blocks, context, input_block, month_line, section
@@ -40,7 +41,7 @@ def _button(text: str, action_id: str, value: str, style: str | None = None) -> 
 def logged_message(entry: TimeEntry, *, engagement: Engagement, summary: MonthSummary, today: date,
                    verb: str = "Logged") -> tuple[str, Blocks]:
     """The ephemeral confirmation of a new or edited entry, with Undo and Edit."""
-    what = f"{format_minutes(entry.minutes)} of {entry.category}"
+    what = f"{duration(entry.minutes)} of {entry.category}"
     note = f" — “{inline(entry.note, NOTE_LIMIT)}”" if entry.note else ""
     text = (f"{verb} {what} for <@{entry.user_id}> on {day_text(entry.work_date, today)} "
             f"at *{escape(engagement.display_name)}*{note}.")
@@ -60,19 +61,19 @@ def week_message(entries: list[TimeEntry], *, engagement: Engagement, summary: M
     """`/logtime list`: this week's entries, each with a Delete button."""
     total = sum(e.minutes for e in entries)
     name = escape(engagement.display_name)
-    head = f"*{name}* — this week: {format_minutes(total) if total else 'nothing logged yet'}"
+    head = f"*{name}* — this week: {duration(total) if total else 'nothing logged yet'}"
     blocks: Blocks = [section(head), context(month_line(summary, engagement))]
     shown, more = cut(entries, MAX_LISTED)
     for entry in shown:
         note = f" — {inline(entry.note, NOTE_LIMIT)}" if entry.note else ""
-        line = (f"{entry.work_date:%a %d %b} · *{format_minutes(entry.minutes)}* {entry.category} · "
+        line = (f"{entry.work_date:%a %d %b} · *{duration(entry.minutes)}* {entry.category} · "
                 f"<@{entry.user_id}>{note}")
         block = section(line)
         block["accessory"] = _button("Delete", ids.ACTION_LOGTIME_DELETE, str(entry.id))
         blocks.append(block)
     if more:
         blocks.append(context(more))
-    text = f"{name}: {len(entries)} entries this week ({format_minutes(total) if total else '0h'})"
+    text = f"{name}: {len(entries)} entries this week ({duration(total) if total else '0h'})"
     return text, blocks
 
 
@@ -99,7 +100,7 @@ def logtime_modal(*, engagements: list[Engagement], selected: Engagement | None,
     note_element: dict[str, Any] = {"type": "plain_text_input", "action_id": ids.ACTION_LOGTIME_NOTE,
                                     "multiline": True, "max_length": 2000}
     if entry is not None:
-        duration_element["initial_value"] = format_minutes(entry.minutes).replace(" ", "")
+        duration_element["initial_value"] = duration(entry.minutes).replace(" ", "")
         if entry.note:
             note_element["initial_value"] = entry.note
 
@@ -129,7 +130,7 @@ def logtime_modal(*, engagements: list[Engagement], selected: Engagement | None,
 def sent_month_confirmation(request: LogtimeRequest, *, engagement: Engagement, statement: MonthStatement,
                             today: date) -> tuple[str, Blocks]:
     """Logging into a month whose statement was sent: say what will happen, and ask first."""
-    what = f"{format_minutes(request.minutes)} of {request.category} on {day_text(request.work_date, today)}"
+    what = f"{duration(request.minutes)} of {request.category} on {day_text(request.work_date, today)}"
     text = (f"{escape(engagement.display_name)}'s *{statement.month:%B %Y}* statement was already sent. Logging "
             f"{what} will post an amendment in that statement's thread (the change and a new Harvest CSV); "
             "the statement itself stays as it was sent.")

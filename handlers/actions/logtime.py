@@ -13,6 +13,7 @@ from sqlmodel import Session
 from bot.db import transaction
 from bot.deps import Deps
 from bot.errors import InvalidInput
+from bot.formatting import duration
 from bot.models import Engagement, TimeEntry
 from bot.services import engagements, ownership, retainer, timelog
 from bot.services.logtime_parser import LogtimeRequest
@@ -52,7 +53,7 @@ def register(app: App, deps: Deps) -> None:
         with transaction(deps.session_factory) as session:
             entry, _ = _own_entry(session, action, context, body)
             entry = timelog.delete_entry(session, entry_id=entry.id, user_id=body["user"]["id"])  # type: ignore[arg-type]
-            text = (f"Undone: {timelog_blocks.format_minutes(entry.minutes)} of {entry.category} on "
+            text = (f"Undone: {duration(entry.minutes)} of {entry.category} on "
                     f"{entry.work_date.isoformat()} (kept in the export's audit trail).")
             engagement_id, day = entry.engagement_id, entry.work_date
         respond(text=text, replace_original=True)

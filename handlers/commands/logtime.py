@@ -14,6 +14,7 @@ from slack_sdk import WebClient
 from bot.db import transaction
 from bot.deps import Deps
 from bot.errors import DomainError, InvalidInput, NotAllowed
+from bot.formatting import duration
 from bot.models import Engagement
 from bot.services import engagements, exports, months, retainer, timelog
 from bot.services.logtime_parser import parse_logtime
@@ -60,7 +61,7 @@ def register(app: App, deps: Deps) -> None:
             elif sub == "undo":
                 entry = timelog.undo_last(session, user_id=user_id, engagement=engagement, team_id=team_id)
                 owner = session.get(Engagement, entry.engagement_id)
-                reply = {"text": f"Removed {timelog_blocks.format_minutes(entry.minutes)} of {entry.category} on "
+                reply = {"text": f"Removed {duration(entry.minutes)} of {entry.category} on "
                                  f"{entry.work_date.isoformat()} from {escape(owner.display_name)}. "  # type: ignore[union-attr]
                                  "It stays in the export's audit trail."}
                 after = partial(ledger_changed, deps, entry.engagement_id, [entry.work_date])

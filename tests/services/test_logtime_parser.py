@@ -10,10 +10,10 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from bot.errors import InvalidInput
+from bot.formatting import duration as format_minutes
 from bot.services.categories import ALIASES, CATEGORIES, resolve_category, suggest_category
 from bot.services.logtime_parser import (
     LogtimeRequest,
-    format_minutes,
     parse_date_word,
     parse_duration,
     parse_logtime,
