@@ -16,7 +16,8 @@ from bot.slack.mrkdwn import escape
 
 logger = logging.getLogger("ctobot.errors")
 
-# Everything a wrapped listener may ask for; Bolt injects by parameter name.
+# Everything a wrapped listener may ask for; Bolt injects by parameter name. `req` is the request context
+# (handlers.context.Request) that `handlers.register_handlers`'s middleware built for this request.
 _INJECTED = ("ack", "body", "client", "context", "logger", "respond", "say", "command", "view", "action",
              "shortcut", "event", "message", "payload")
 
@@ -42,6 +43,7 @@ def user_errors(view_fields: dict[str, str] | None = None) -> Callable[[Callable
                     shortcut, event, message, payload):
             available = dict(zip(_INJECTED, (ack, body, client, context, logger, respond, say, command, view,
                                              action, shortcut, event, message, payload), strict=True))
+            available["req"] = context.get("req")
             try:
                 return func(**{name: available[name] for name in wanted})
             except DomainError as exc:

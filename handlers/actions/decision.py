@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from sqlmodel import Session
 
@@ -15,14 +15,13 @@ from bot.services import decisions, ownership
 from bot.slack import decision_blocks, ids
 from handlers import decision_work
 from handlers.commands.decision import decide_reply, require_thread
-from handlers.context import channel_of, request_scope
+from handlers.context import Request, channel_of
 from handlers.errors import user_errors
 
 
-def _own_decision(session: Session, action: dict[str, Any], context: BoltContext,
-                  body: dict[str, Any]) -> tuple[Decision, Engagement]:
+def _own_decision(session: Session, action: dict[str, Any], req: Request) -> tuple[Decision, Engagement]:
     """The button's decision, which must be one of the engagement of the channel the button was clicked in."""
-    scope = request_scope(session, context, body, direct_ok=False)
+    scope = req.scope(session, direct_ok=False)
     return ownership.owned(session, Decision, action.get("value"), scope=scope, what="decision")
 
 
@@ -36,10 +35,10 @@ def register(app: App, deps: Deps) -> None:
     def decide_clicked(verb: str):  # type: ignore[no-untyped-def]
         @user_errors()
         def clicked(ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond, client: WebClient,
-                      context: BoltContext) -> None:
+                      req: Request) -> None:
             ack()
             with transaction(deps.session_factory) as session:
-                decision, engagement = _own_decision(session, action, context, body)
+                decision, engagement = _own_decision(session, action, req)
                 decision, changed = decisions.decide(session, engagement=engagement, decision=decision,
                                                      user_id=body["user"]["id"], verb=verb)
             if changed:  # names, the card and (accepted, never drafted) the draft: after the ack, outside it
@@ -61,10 +60,10 @@ def register(app: App, deps: Deps) -> None:
 
         @user_errors()
         def clicked(ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient,
-                    context: BoltContext) -> None:
+                    req: Request) -> None:
             ack()
             with transaction(deps.session_factory) as session:
-                decision, _ = _own_decision(session, action, context, body)
+                decision, _ = _own_decision(session, action, req)
                 require_thread(decision)
             extra = (_message_ts(body),) if in_place else ()
             deps.background.submit(decision_work.draft_in_thread, deps, client, decision.id, *extra)
@@ -78,10 +77,10 @@ def register(app: App, deps: Deps) -> None:
     @app.action(ids.ACTION_DECISION_EDIT)
     @user_errors()
     def edit_clicked(ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient,
-                     context: BoltContext) -> None:
+                     req: Request) -> None:
         ack()
         with transaction(deps.session_factory) as session:
-            decision, _ = _own_decision(session, action, context, body)
+            decision, _ = _own_decision(session, action, req)
             view = decision_blocks.edit_draft_modal(decision, channel_id=channel_of(body) or "",
                                                     message_ts=_message_ts(body))
         client.views_open(trigger_id=body["trigger_id"], view=view)

@@ -6,8 +6,7 @@ import json
 from datetime import date
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
-from slack_sdk import WebClient
+from slack_bolt import Ack, App, Respond
 from sqlmodel import Session
 
 from bot.db import transaction
@@ -18,17 +17,14 @@ from bot.models import Engagement, TimeEntry
 from bot.services import engagements, ownership, retainer, timelog
 from bot.services.logtime_parser import LogtimeRequest
 from bot.slack import ids, timelog_blocks
-from handlers.clock import user_today
 from handlers.commands.logtime import ledger_changed
-from handlers.context import channel_of, request_scope, team_of
+from handlers.context import Request
 from handlers.errors import user_errors
 
 
-def _own_entry(session: Session, action: dict[str, Any], context: BoltContext,
-               body: dict[str, Any]) -> tuple[TimeEntry, Engagement]:
+def _own_entry(session: Session, action: dict[str, Any], req: Request) -> tuple[TimeEntry, Engagement]:
     """The button's time entry: one of the engagement of the channel it was clicked in (in a DM: this workspace's)."""
-    return ownership.owned(session, TimeEntry, action.get("value"), scope=request_scope(session, context, body),
-                           what="time entry")
+    return ownership.owned(session, TimeEntry, action.get("value"), scope=req.scope(session), what="time entry")
 
 
 def _confirmed_request(value: Any) -> dict[str, Any]:
@@ -47,12 +43,11 @@ def register(app: App, deps: Deps) -> None:
 
     @app.action(ids.ACTION_LOGTIME_UNDO)
     @user_errors()
-    def undo_clicked(ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond,
-                     context: BoltContext) -> None:
+    def undo_clicked(ack: Ack, action: dict[str, Any], respond: Respond, req: Request) -> None:
         ack()
         with transaction(deps.session_factory) as session:
-            entry, _ = _own_entry(session, action, context, body)
-            entry = timelog.delete_entry(session, entry_id=entry.id, user_id=body["user"]["id"])  # type: ignore[arg-type]
+            entry, _ = _own_entry(session, action, req)
+            entry = timelog.delete_entry(session, entry_id=entry.id, user_id=req.user_id)  # type: ignore[arg-type]
             text = (f"Undone: {duration(entry.minutes)} of {entry.category} on "
                     f"{entry.work_date.isoformat()} (kept in the export's audit trail).")
             engagement_id, day = entry.engagement_id, entry.work_date
@@ -61,25 +56,19 @@ def register(app: App, deps: Deps) -> None:
 
     @app.action(ids.ACTION_LOGTIME_CONFIRM_SENT)
     @user_errors()
-    def confirm_sent_clicked(ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond,
-                             client: WebClient, context: BoltContext) -> None:
+    def confirm_sent_clicked(ack: Ack, action: dict[str, Any], respond: Respond, req: Request) -> None:
         """"Log it and amend": the entry into a sent month, then (in the background) the amendment."""
         ack()
-        user_id = body["user"]["id"]
         asked = _confirmed_request(action.get("value"))
         # One entry per confirmation message, however often the button is clicked.
-        source_ref = f"confirm:{(body.get('container') or {}).get('message_ts') or action.get('action_ts')}"
+        source_ref = f"confirm:{(req.body.get('container') or {}).get('message_ts') or action.get('action_ts')}"
         with transaction(deps.session_factory) as session:
-            engagement, _ = ownership.owned(session, Engagement, asked.get("engagement"),
-                                            scope=request_scope(session, context, body), what="client")
-            today = user_today(deps, client, user_id, engagement)
-            request = LogtimeRequest(minutes=asked["minutes"], category=asked["category"],
-                                     work_date=asked["work_date"], note=asked["note"])
-            logged = timelog.log_time(session, engagement=engagement, user_id=user_id, request=request,
-                                      today=today, source="command", source_ref=source_ref)
-            summary = retainer.month_summary(session, engagement=engagement, month=today, today=today)
-            text, message_blocks = timelog_blocks.logged_message(logged.entry, engagement=engagement,
-                                                                 summary=summary, today=today)
+            engagement, _ = ownership.owned(session, Engagement, asked.pop("engagement"), scope=req.scope(session),
+                                            what="client")
+            today = req.today(engagement)
+            logged = timelog.log_time(session, engagement=engagement, user_id=req.user_id, today=today,
+                                      request=LogtimeRequest(**asked), source="command", source_ref=source_ref)
+            text, message_blocks = _entry_message(session, logged.entry, engagement, today)
             engagement_id, day = engagement.id, logged.entry.work_date
         respond(text=text, blocks=message_blocks, replace_original=True)
         if not logged.duplicate:
@@ -93,34 +82,39 @@ def register(app: App, deps: Deps) -> None:
 
     @app.action(ids.ACTION_LOGTIME_DELETE)
     @user_errors()
-    def delete_clicked(ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond,
-                       client: WebClient, context: BoltContext) -> None:
+    def delete_clicked(ack: Ack, action: dict[str, Any], respond: Respond, req: Request) -> None:
         ack()
-        user_id = body["user"]["id"]
         with transaction(deps.session_factory) as session:
-            entry, engagement = _own_entry(session, action, context, body)
-            timelog.delete_entry(session, entry_id=entry.id, user_id=user_id)  # type: ignore[arg-type]
-            today = user_today(deps, client, user_id, engagement)
-            entries = timelog.week_entries(session, engagement_id=engagement.id, today=today)  # type: ignore[arg-type]
-            summary = retainer.month_summary(session, engagement=engagement, month=today, today=today)
-            text, message_blocks = timelog_blocks.week_message(entries, engagement=engagement, summary=summary,
-                                                               today=today)
+            entry, engagement = _own_entry(session, action, req)
+            timelog.delete_entry(session, entry_id=entry.id, user_id=req.user_id)  # type: ignore[arg-type]
+            text, message_blocks = _week_message(session, engagement, req.today(engagement))
             engagement_id, day = engagement.id, entry.work_date
         respond(text=text, blocks=message_blocks, replace_original=True)
         deps.background.submit(ledger_changed, deps, engagement_id, [day])
 
     @app.action(ids.ACTION_LOGTIME_EDIT)
     @user_errors()
-    def edit_clicked(ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient,
-                     context: BoltContext) -> None:
+    def edit_clicked(ack: Ack, action: dict[str, Any], req: Request) -> None:
         ack()
-        user_id = body["user"]["id"]
         with transaction(deps.session_factory) as session:
-            entry, engagement = _own_entry(session, action, context, body)
-            engagements.require_cto(engagement, user_id, to="change its time entries")
-            mine = [e for e in engagements.list_engagements(session, team_id=team_of(context, body))
-                    if engagements.is_cto(e, user_id)] or [engagement]
-            view = timelog_blocks.logtime_modal(
-                engagements=mine, selected=engagement, today=user_today(deps, client, user_id, engagement),
-                channel_id=channel_of(body), entry=entry)
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+            entry, engagement = _own_entry(session, action, req)
+            engagements.require_cto(engagement, req.user_id, to="change its time entries")
+            mine = [e for e in engagements.list_engagements(session, team_id=req.team_id)
+                    if engagements.is_cto(e, req.user_id)] or [engagement]
+            view = timelog_blocks.logtime_modal(engagements=mine, selected=engagement, today=req.today(engagement),
+                                                channel_id=req.channel_id, entry=entry)
+        req.client.views_open(trigger_id=req.trigger_id, view=view)
+
+
+def _entry_message(session: Session, entry: TimeEntry, engagement: Engagement,
+                   today: date) -> tuple[str, list[dict[str, Any]]]:
+    """The confirmation of a logged entry, with the month's hours so far."""
+    summary = retainer.month_summary(session, engagement=engagement, month=today, today=today)
+    return timelog_blocks.logged_message(entry, engagement=engagement, summary=summary, today=today)
+
+
+def _week_message(session: Session, engagement: Engagement, today: date) -> tuple[str, list[dict[str, Any]]]:
+    """The week's entries and the month's hours so far."""
+    entries = timelog.week_entries(session, engagement_id=engagement.id, today=today)  # type: ignore[arg-type]
+    summary = retainer.month_summary(session, engagement=engagement, month=today, today=today)
+    return timelog_blocks.week_message(entries, engagement=engagement, summary=summary, today=today)

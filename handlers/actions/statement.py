@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, Respond
 
 from bot.db import transaction
 from bot.deps import Deps
@@ -16,7 +16,7 @@ from bot.services import engagements, months, ownership
 from bot.slack import ids
 from bot.slack.mrkdwn import escape
 from bot.slack.statement_blocks import post_result_text
-from handlers.context import request_scope
+from handlers.context import Request
 from handlers.errors import user_errors
 
 logger = logging.getLogger(__name__)
@@ -41,12 +41,12 @@ def register(app: App, deps: Deps) -> None:
     @app.action(ids.ACTION_STATEMENT_CLOSE)
     @user_errors()
     def close_clicked(ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond,
-                      context: BoltContext) -> None:
+                      req: Request) -> None:
         ack()
         user_id = body["user"]["id"]
         with transaction(deps.session_factory) as session:
             row, engagement = ownership.owned(session, MonthStatement, action.get("value"),
-                                              scope=request_scope(session, context, body), what="statement")
+                                              scope=req.scope(session), what="statement")
             engagements.require_cto(engagement, user_id, to="close a month")
             months.check_closable(session, engagement=engagement, month=row.month,
                                   today=local_today(engagement, utcnow()))

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from functools import partial
 
-from slack_bolt import Ack, App, BoltContext
-from slack_sdk import WebClient
+from slack_bolt import Ack, App
+from sqlmodel import Session
 
 from bot.db import transaction
 from bot.deps import Deps
 from bot.errors import InvalidInput
-from bot.models import Decision, Engagement
-from bot.services import decisions, engagements
+from bot.models import Decision
+from bot.services import decisions
 from bot.slack import blocks, decision_blocks, ids
 from bot.slack.mrkdwn import escape
 from handlers import decision_work
-from handlers.context import team_of
+from handlers.context import Reply, Request, dispatch
 from handlers.errors import user_errors
-
-NUMBERED = ("draft", "accept", "reject")
 
 
 def require_thread(decision: Decision) -> None:
@@ -39,69 +38,74 @@ def register(app: App, deps: Deps) -> None:
 
     @app.command(ids.CMD_DECISION)
     @user_errors()
-    def decision_command(ack: Ack, command: dict[str, Any], body: dict[str, Any], client: WebClient,
-                         context: BoltContext) -> None:
-        text = (command.get("text") or "").strip()
-        words = text.split()
-        sub = words[0].lower() if words else ""
-        if sub == "help":
-            ack(text=blocks.command_usage(ids.CMD_DECISION))
-            return
-        user_id, channel_id = command["user_id"], command["channel_id"]
+    def decision_command(ack: Ack, req: Request) -> None:
+        """Record a decision (its title, or the modal), or run a subcommand."""
         with transaction(deps.session_factory) as session:
-            engagement = engagements.require_engagement(session, team_id=team_of(context, body), channel_id=channel_id)
-        if not text:
-            ack()
-            client.views_open(trigger_id=command["trigger_id"],
-                              view=decision_blocks.new_decision_modal(channel_id=channel_id))
-            return
-        if sub == "list" and len(words) == 1:
-            with transaction(deps.session_factory) as session:
-                reply, message_blocks = decision_blocks.list_message(
-                    decisions.list_decisions(session, engagement_id=engagement.id), engagement=engagement)  # type: ignore[arg-type]
-            ack(text=reply, blocks=message_blocks)
-            return
-        if sub in (*NUMBERED, "supersede") and len(words) == 1:
-            raise InvalidInput(f"Name the decision's number: `/decision {sub} 3`. `/decision list` shows them.")
-        if sub in NUMBERED and len(words) == 2:
-            _numbered(ack, client, engagement, sub, decisions.parse_number(words[1]), user_id)
-            return
-        if sub == "supersede" and len(words) >= 2:
-            if len(words) < 3:
-                raise InvalidInput("Name the new decision: `/decision supersede 3 Use Postgres 16 for events`.")
-            number = decisions.parse_number(words[1])
-            with transaction(deps.session_factory) as session:
-                new, old = decisions.supersede(session, engagement=engagement, number=number,
-                                               title=" ".join(words[2:]), user_id=user_id, channel_id=channel_id)
-                reply = (f"Recorded {decisions.label(new.number)}: {escape(new.title)}, superseding "
-                         f"{decisions.label(old.number)}.")
-                new_id, old_id = new.id, old.id
-            ack(text=reply)
-            deps.background.submit(decision_work.post_card, deps, client, new_id)
-            deps.background.submit(decision_work.refresh_card, deps, client, old_id)
-            return
-        with transaction(deps.session_factory) as session:
-            decision = decisions.record_decision(session, engagement=engagement, title=text, user_id=user_id,
-                                                 channel_id=channel_id)
-            reply, decision_id = (f"Recorded {decisions.label(decision.number)}: {escape(decision.title)}. "
-                                  f"Its card is in the channel; discuss in its thread."), decision.id
-        ack(text=reply)
-        deps.background.submit(decision_work.post_card, deps, client, decision_id)
+            reply = dispatch(SUBCOMMANDS, req, session, default=_record)
+        reply.send(ack, req)
 
-    def _numbered(ack: Ack, client: WebClient, engagement: Engagement, sub: str, number: int, user_id: str) -> None:
-        with transaction(deps.session_factory) as session:
-            decision = decisions.get_decision(session, engagement=engagement, number=number)
-            if sub == "draft":
-                require_thread(decision)
-                reply = f"Drafting the ADR for {decisions.label(number)} in its thread…"
-                changed = True
-            else:
-                decision, changed = decisions.decide(session, engagement=engagement, decision=decision,
-                                                     user_id=user_id, verb=sub)
-                reply = decide_reply(decision, changed, sub)
-            decision_id = decision.id
-        ack(text=reply)
-        if sub == "draft":
-            deps.background.submit(decision_work.draft_in_thread, deps, client, decision_id)
-        elif changed:
-            deps.background.submit(decision_work.after_decision, deps, client, decision_id)
+
+def _help(req: Request, session: Session) -> Reply:
+    return Reply(text=blocks.command_usage(ids.CMD_DECISION))
+
+
+def _record(req: Request, session: Session) -> Reply:
+    """`/decision <title>` records it (its card goes to the channel); `/decision` alone opens the modal."""
+    engagement = req.engagement(session)
+    if not req.text:
+        return Reply(modal=decision_blocks.new_decision_modal(channel_id=req.channel_id))
+    decision = decisions.record_decision(session, engagement=engagement, title=req.text, user_id=req.user_id,
+                                         channel_id=req.channel_id)
+    return Reply(text=f"Recorded {decisions.label(decision.number)}: {escape(decision.title)}. "
+                      f"Its card is in the channel; discuss in its thread.",
+                 after=[partial(decision_work.post_card, req.deps, req.client, decision.id)])
+
+
+def _list(req: Request, session: Session) -> Reply:
+    if len(req.words) > 1:  # `/decision list of vendors` is a title
+        return _record(req, session)
+    engagement = req.engagement(session)
+    text, message_blocks = decision_blocks.list_message(
+        decisions.list_decisions(session, engagement_id=engagement.id), engagement=engagement)  # type: ignore[arg-type]
+    return Reply(text=text, blocks=message_blocks)
+
+
+def _numbered(req: Request, session: Session) -> Reply:
+    """`draft N`, `accept N`, `reject N`."""
+    if len(req.words) > 2:
+        return _record(req, session)
+    engagement, sub = req.engagement(session), req.sub
+    decision = decisions.get_decision(session, engagement=engagement, number=_number(req))
+    if sub == "draft":
+        require_thread(decision)
+        return Reply(text=f"Drafting the ADR for {decisions.label(decision.number)} in its thread…",
+                     after=[partial(decision_work.draft_in_thread, req.deps, req.client, decision.id)])
+    decision, changed = decisions.decide(session, engagement=engagement, decision=decision, user_id=req.user_id,
+                                         verb=sub)
+    return Reply(text=decide_reply(decision, changed, sub),
+                 after=[partial(decision_work.after_decision, req.deps, req.client, decision.id)] if changed else [])
+
+
+def _supersede(req: Request, session: Session) -> Reply:
+    """`supersede N <new title>`: the new decision recorded, the old one marked superseded."""
+    engagement = req.engagement(session)
+    number = _number(req)
+    if len(req.words) < 3:
+        raise InvalidInput("Name the new decision: `/decision supersede 3 Use Postgres 16 for events`.")
+    new, old = decisions.supersede(session, engagement=engagement, number=number,
+                                   title=" ".join(req.words[2:]), user_id=req.user_id, channel_id=req.channel_id)
+    return Reply(text=f"Recorded {decisions.label(new.number)}: {escape(new.title)}, superseding "
+                      f"{decisions.label(old.number)}.",
+                 after=[partial(decision_work.post_card, req.deps, req.client, new.id),
+                        partial(decision_work.refresh_card, req.deps, req.client, old.id)])
+
+
+def _number(req: Request) -> int:
+    if len(req.words) < 2:
+        raise InvalidInput(f"Name the decision's number: `/decision {req.sub} 3`. `/decision list` shows them.")
+    return decisions.parse_number(req.words[1])
+
+
+SUBCOMMANDS: dict[str, Callable[[Request, Session], Reply]] = {
+    "help": _help, "list": _list, "draft": _numbered, "accept": _numbered, "reject": _numbered,
+    "supersede": _supersede}

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
-from slack_sdk import WebClient
+from slack_bolt import Ack, App
+from sqlmodel import Session
 
 from bot.db import transaction
 from bot.deps import Deps
@@ -15,7 +16,7 @@ from bot.services import engagements, registers
 from bot.services.register_kinds import BY_COMMAND, CHOICE, KindSpec
 from bot.slack import blocks, register_blocks
 from bot.slack.mrkdwn import escape
-from handlers.context import team_of
+from handlers.context import Reply, Request
 from handlers.errors import user_errors
 
 
@@ -39,53 +40,60 @@ def register(app: App, deps: Deps) -> None:
 
 
 def _listener(deps: Deps, spec: KindSpec) -> Any:
-    def register_command(ack: Ack, command: dict[str, Any], body: dict[str, Any], client: WebClient,
-                         context: BoltContext) -> None:
-        text = (command.get("text") or "").strip()
-        words = text.split()
-        sub = words[0].lower() if words else ""
-        if sub == "help":
-            ack(text=blocks.command_usage(spec.command))
-            return
-        user_id, channel_id = command["user_id"], command["channel_id"]
+    def register_command(ack: Ack, req: Request) -> None:
+        """The register's list (after a change, if asked), its changes, or a modal to add or edit an entry."""
         with transaction(deps.session_factory) as session:
-            engagement = engagements.require_engagement(session, team_id=team_of(context, body),
-                                                        channel_id=channel_id)
-            if sub == "add" and spec.add_in_modal or sub == "edit":
-                view = _modal(session, spec, engagement, words, sub, user_id, channel_id, text)
-            elif sub == "changes":
-                since = (registers.parse_day(words[1]) if len(words) > 1
-                         else registers.default_since(session, spec, engagement=engagement))
-                report = registers.changes_since(session, spec, engagement=engagement, since=since)
-                reply, message_blocks = register_blocks.changes_message(spec, report, engagement=engagement)
-                view = None
-            else:
-                prefix = _change(session, spec, engagement, words, sub, user_id, text) if sub else ""
-                entries = registers.list_entries(session, spec, engagement_id=engagement.id)  # type: ignore[arg-type]
-                reply, message_blocks = register_blocks.register_message(spec, entries, engagement=engagement,
-                                                                         prefix=prefix)
-                view = None
-        if view is not None:
-            ack()
-            client.views_open(trigger_id=command["trigger_id"], view=view)
-            return
-        ack(text=reply, blocks=message_blocks)
+            reply = SUBCOMMANDS.get(req.sub, _list)(req, session, spec)
+        reply.send(ack, req)
 
     register_command.__name__ = f"{spec.kind}_command"
     return register_command
 
 
-def _modal(session: Any, spec: KindSpec, engagement: Engagement, words: list[str], sub: str, user_id: str,
-           channel_id: str, text: str) -> dict[str, Any]:
+def _help(req: Request, session: Session, spec: KindSpec) -> Reply:
+    return Reply(text=blocks.command_usage(spec.command))
+
+
+def _list(req: Request, session: Session, spec: KindSpec) -> Reply:
+    """The register, after the change the words ask for (`add …`, a verb, `set N <status>`)."""
+    engagement = req.engagement(session)
+    if req.sub == "add" and spec.add_in_modal:
+        return _modal(req, session, spec, engagement)
+    prefix = _change(session, spec, engagement, req.words, req.sub, req.user_id, req.text) if req.sub else ""
+    entries = registers.list_entries(session, spec, engagement_id=engagement.id)  # type: ignore[arg-type]
+    text, message_blocks = register_blocks.register_message(spec, entries, engagement=engagement, prefix=prefix)
+    return Reply(text=text, blocks=message_blocks)
+
+
+def _edit(req: Request, session: Session, spec: KindSpec) -> Reply:
+    return _modal(req, session, spec, req.engagement(session))
+
+
+def _changes(req: Request, session: Session, spec: KindSpec) -> Reply:
+    """`changes [YYYY-MM-DD]`: what changed since the day (by default since the last digest)."""
+    engagement, words = req.engagement(session), req.words
+    since = (registers.parse_day(words[1]) if len(words) > 1
+             else registers.default_since(session, spec, engagement=engagement))
+    report = registers.changes_since(session, spec, engagement=engagement, since=since)
+    text, message_blocks = register_blocks.changes_message(spec, report, engagement=engagement)
+    return Reply(text=text, blocks=message_blocks)
+
+
+SUBCOMMANDS: dict[str, Callable[[Request, Session, KindSpec], Reply]] = {
+    "help": _help, "edit": _edit, "changes": _changes}
+
+
+def _modal(req: Request, session: Session, spec: KindSpec, engagement: Engagement) -> Reply:
     """`add <name>` (a kind added in a modal) or `edit N`: the permission is checked before the modal opens."""
-    if sub == "add":
+    if req.sub == "add":
         if not spec.anyone_adds:
-            engagements.require_cto(engagement, user_id, to=f"add {spec.plural}")
-        return register_blocks.edit_modal(spec, channel_id=channel_id, title=text[len(words[0]):].strip())
-    number = _number(spec, words, sub)
-    engagements.require_cto(engagement, user_id, to=f"edit {spec.plural}")
+            engagements.require_cto(engagement, req.user_id, to=f"add {spec.plural}")
+        return Reply(modal=register_blocks.edit_modal(spec, channel_id=req.channel_id,
+                                                      title=req.text[len(req.words[0]):].strip()))
+    number = _number(spec, req.words, req.sub)
+    engagements.require_cto(engagement, req.user_id, to=f"edit {spec.plural}")
     entry = registers.get_entry(session, spec, engagement=engagement, number=number)
-    return register_blocks.edit_modal(spec, channel_id=channel_id, entry=entry)
+    return Reply(modal=register_blocks.edit_modal(spec, channel_id=req.channel_id, entry=entry))
 
 
 def _change(session: Any, spec: KindSpec, engagement: Engagement, words: list[str], sub: str, user_id: str,

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
-from slack_bolt import Ack, App, BoltContext
-from slack_sdk import WebClient
+from slack_bolt import Ack, App
+from sqlmodel import Session
 
 from bot.db import transaction
 from bot.deps import Deps
 from bot.models import utcnow
-from bot.services import capture, engagements
+from bot.services import capture
 from bot.slack import blocks, capture_blocks, ids
 from bot.slack.mrkdwn import inline
-from handlers.context import team_of
+from handlers.context import Reply, Request, dispatch
 from handlers.errors import user_errors
 
 
@@ -22,28 +22,34 @@ def register(app: App, deps: Deps) -> None:
 
     @app.command(ids.CMD_REVIEW)
     @user_errors()
-    def review_command(ack: Ack, command: dict[str, Any], body: dict[str, Any], client: WebClient,
-                       context: BoltContext) -> None:
-        text = (command.get("text") or "").strip()
-        sub = text.split()[0].lower() if text else ""
-        if sub == "help":
-            ack(text=blocks.command_usage(ids.CMD_REVIEW))
-            return
+    def review_command(ack: Ack, req: Request) -> None:
+        """Record a review request, or list the open ones."""
         with transaction(deps.session_factory) as session:
-            engagement = engagements.require_engagement(
-                session, team_id=team_of(context, body), channel_id=command["channel_id"])
-            if sub == "list":
-                reviews = capture.open_reviews(session, engagement_id=engagement.id)  # type: ignore[arg-type]
-                reply, message_blocks = capture_blocks.reviews_message(reviews, engagement=engagement, now=utcnow())
-                ack(text=reply, blocks=message_blocks)
-                return
-            review, new = capture.request_review(session, engagement=engagement, text=text,
-                                                 channel_id=command["channel_id"], requester_id=command["user_id"])
-            if new:
-                reply = (f"Recorded a review request for {review.url}"
-                         f"{' — ' + inline(review.note) if review.note else ''}. The CTO will see it in `/review list` "
-                         "and in the weekly digest.")
-            else:
-                reply = (f"{review.url} is already on the list (requested by <@{review.requester_user_id}> on "
-                         f"{review.requested_at:%d %b}, {review.status.replace('_', ' ')}).")
-        ack(text=reply)
+            reply = dispatch(SUBCOMMANDS, req, session, default=_request)
+        reply.send(ack, req)
+
+
+def _help(req: Request, session: Session) -> Reply:
+    return Reply(text=blocks.command_usage(ids.CMD_REVIEW))
+
+
+def _list(req: Request, session: Session) -> Reply:
+    engagement = req.engagement(session)
+    reviews = capture.open_reviews(session, engagement_id=engagement.id)  # type: ignore[arg-type]
+    text, message_blocks = capture_blocks.reviews_message(reviews, engagement=engagement, now=utcnow())
+    return Reply(text=text, blocks=message_blocks)
+
+
+def _request(req: Request, session: Session) -> Reply:
+    """`/review <PR URL> [note]`: recorded once per URL."""
+    review, new = capture.request_review(session, engagement=req.engagement(session), text=req.text,
+                                         channel_id=req.channel_id, requester_id=req.user_id)
+    if new:
+        return Reply(text=f"Recorded a review request for {review.url}"
+                          f"{' — ' + inline(review.note) if review.note else ''}. The CTO will see it in "
+                          "`/review list` and in the weekly digest.")
+    return Reply(text=f"{review.url} is already on the list (requested by <@{review.requester_user_id}> on "
+                      f"{review.requested_at:%d %b}, {review.status.replace('_', ' ')}).")
+
+
+SUBCOMMANDS: dict[str, Callable[[Request, Session], Reply]] = {"help": _help, "list": _list}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.db import transaction
@@ -12,7 +12,7 @@ from bot.deps import Deps
 from bot.services import capture
 from bot.services.capture import SlackMessage
 from bot.slack import ids
-from handlers.context import channel_of, request_scope
+from handlers.context import Request, channel_of
 from handlers.errors import user_errors
 from handlers.events.capture import fill_in
 
@@ -23,10 +23,10 @@ def register(app: App, deps: Deps) -> None:
     @app.shortcut(ids.SHORTCUT_TRACK_QUESTION)
     @user_errors()
     def track_question(ack: Ack, shortcut: dict[str, Any], body: dict[str, Any], respond: Respond,
-                       client: WebClient, context: BoltContext) -> None:
+                       client: WebClient, req: Request) -> None:
         message, channel_id = shortcut.get("message") or {}, channel_of(body) or ""
         with transaction(deps.session_factory) as session:
-            engagement = request_scope(session, context, body, direct_ok=False).channel_engagement
+            engagement = req.scope(session, direct_ok=False).channel_engagement
             question = capture.track_question(session, engagement=engagement, message=SlackMessage(
                 channel_id=channel_id, ts=str(message.get("ts")), user_id=str(message.get("user") or ""),
                 text=str(message.get("text") or ""), thread_ts=message.get("thread_ts")))
@@ -41,10 +41,10 @@ def register(app: App, deps: Deps) -> None:
     @app.shortcut(ids.SHORTCUT_REQUEST_REVIEW)
     @user_errors()
     def request_review(ack: Ack, shortcut: dict[str, Any], body: dict[str, Any], respond: Respond,
-                       client: WebClient, context: BoltContext) -> None:
+                       client: WebClient, req: Request) -> None:
         message, channel_id = shortcut.get("message") or {}, channel_of(body) or ""
         with transaction(deps.session_factory) as session:
-            engagement = request_scope(session, context, body, direct_ok=False).channel_engagement
+            engagement = req.scope(session, direct_ok=False).channel_engagement
             review, new = capture.request_review(
                 session, engagement=engagement, text=str(message.get("text") or ""), channel_id=channel_id,
                 requester_id=str(message.get("user") or body["user"]["id"]), message_ts=str(message.get("ts")),

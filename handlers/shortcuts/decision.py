@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.db import transaction
@@ -15,7 +15,7 @@ from bot.services.decisions import DecisionFields
 from bot.slack import ids
 from bot.slack.mrkdwn import escape
 from handlers import decision_work
-from handlers.context import channel_of, request_scope
+from handlers.context import Request, channel_of
 from handlers.errors import user_errors
 
 TITLE_WORDS = 16
@@ -36,11 +36,11 @@ def register(app: App, deps: Deps) -> None:
     @app.shortcut(ids.SHORTCUT_RECORD_DECISION)
     @user_errors()
     def record_from_thread(ack: Ack, shortcut: dict[str, Any], body: dict[str, Any], respond: Respond,
-                           client: WebClient, context: BoltContext) -> None:
+                           client: WebClient, req: Request) -> None:
         message, channel_id = shortcut.get("message") or {}, channel_of(body) or ""
         text = str(message.get("text") or "")
         with transaction(deps.session_factory) as session:
-            engagement = request_scope(session, context, body, direct_ok=False).channel_engagement
+            engagement = req.scope(session, direct_ok=False).channel_engagement
             decision = decisions.record_decision(
                 session, engagement=engagement, title=title_from(text), user_id=body["user"]["id"],
                 fields=DecisionFields(context=text), channel_id=channel_id,

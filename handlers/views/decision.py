@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.db import transaction
@@ -15,7 +15,7 @@ from bot.services import decisions, ownership
 from bot.services.decisions import DecisionFields
 from bot.slack import decision_blocks, ids
 from handlers import decision_work
-from handlers.context import form_scope, metadata
+from handlers.context import Request, form_scope, metadata
 from handlers.errors import user_errors
 
 
@@ -41,7 +41,7 @@ def register(app: App, deps: Deps) -> None:
     @app.view(ids.VIEW_DECISION)
     @user_errors(view_fields=decision_blocks.FIELD_BLOCKS)
     def decision_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient,
-                           context: BoltContext) -> None:
+                           req: Request) -> None:
         meta, user_id = metadata(view), body["user"]["id"]
         values = view["state"]["values"]
         title = str(_value(values, ids.BLOCK_DECISION_TITLE, ids.ACTION_DECISION_TITLE).get("value") or "")
@@ -50,7 +50,7 @@ def register(app: App, deps: Deps) -> None:
         deciders = list(_value(values, ids.BLOCK_DECISION_DECIDERS, ids.ACTION_DECISION_DECIDERS)
                         .get("selected_users") or [])
         with transaction(deps.session_factory) as session:
-            scope = form_scope(session, context, body, client, channel_id=meta.get("channel_id"), user_id=user_id)
+            scope = form_scope(session, req, channel_id=meta.get("channel_id"))
             decision = decisions.record_decision(session, engagement=scope.channel_engagement, title=title,
                                                  user_id=user_id, fields=parse_fields(values), deciders=deciders,
                                                  channel_id=meta["channel_id"])
@@ -61,10 +61,10 @@ def register(app: App, deps: Deps) -> None:
     @app.view(ids.VIEW_DECISION_EDIT)
     @user_errors(view_fields=decision_blocks.FIELD_BLOCKS)
     def draft_edited(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient,
-                     context: BoltContext) -> None:
+                     req: Request) -> None:
         meta, user_id = metadata(view), body["user"]["id"]
         with transaction(deps.session_factory) as session:
-            scope = form_scope(session, context, body, client, channel_id=meta.get("channel_id"), user_id=user_id)
+            scope = form_scope(session, req, channel_id=meta.get("channel_id"))
             decision, engagement = ownership.owned(session, Decision, meta.get("decision_id"), scope=scope,
                                                    what="decision")
             decisions.save_draft(session, engagement=engagement, decision=decision, fields=parse_fields(

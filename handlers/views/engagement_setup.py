@@ -7,7 +7,7 @@ import logging
 from datetime import date, time
 from typing import Any, Literal
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.db import transaction
@@ -16,7 +16,7 @@ from bot.errors import InvalidInput
 from bot.services import engagements
 from bot.services.engagements import KEEP, EngagementInput, Keep
 from bot.slack import blocks, ids
-from handlers.context import team_of
+from handlers.context import Request
 from handlers.errors import user_errors
 
 logger = logging.getLogger(__name__)
@@ -85,10 +85,10 @@ def register(app: App, deps: Deps) -> None:
     @app.view(ids.VIEW_ENGAGEMENT_SETUP)
     @user_errors(view_fields=blocks.SETUP_FIELD_BLOCKS)
     def engagement_setup_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient,
-                                   context: BoltContext) -> None:
+                                   req: Request) -> None:
         meta = json.loads(view.get("private_metadata") or "{}")
         channel_id = meta.get("channel_id") or ""
-        team_id = team_of(context, body)
+        team_id = req.team_id
         user_id = body["user"]["id"]
         data, primary = parse_setup_values(view["state"]["values"])
         with transaction(deps.session_factory) as session:

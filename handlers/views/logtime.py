@@ -6,19 +6,19 @@ import logging
 from datetime import date
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.db import transaction
 from bot.deps import Deps
 from bot.errors import InvalidInput
-from bot.models import Engagement, TimeEntry
-from bot.services import engagements, months, ownership, retainer, timelog
+from bot.models import Engagement
+from bot.services import ownership, retainer, time_entries
 from bot.services.logtime_parser import LogtimeRequest, parse_duration, resolve_or_refuse
 from bot.services.ownership import Scope
 from bot.slack import ids, timelog_blocks
-from handlers.clock import user_today
-from handlers.context import metadata, team_of
+from handlers.commands.logtime import ledger_changed
+from handlers.context import Request, metadata
 from handlers.errors import user_errors
 
 logger = logging.getLogger(__name__)
@@ -60,47 +60,27 @@ def register(app: App, deps: Deps) -> None:
 
     @app.view(ids.VIEW_LOGTIME)
     @user_errors(view_fields=timelog_blocks.LOGTIME_FIELD_BLOCKS)
-    def logtime_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient,
-                          context: BoltContext) -> None:
-        meta, user_id = metadata(view), body["user"]["id"]
-        engagement_id, request = parse_logtime_values(view["state"]["values"])
+    def logtime_submitted(ack: Ack, req: Request, view: dict[str, Any]) -> None:
+        """Save the form's entry, then confirm it and (in the background) what the change makes due."""
+        meta, values = metadata(view), view["state"]["values"]
+        engagement_id, request = parse_logtime_values(values)
         with transaction(deps.session_factory) as session:
-            here = ownership.scope_of(session, team_id=team_of(context, body), channel_id=meta.get("channel_id"))
+            here = ownership.scope_of(session, team_id=req.team_id, channel_id=meta.get("channel_id"))
             engagement, _ = ownership.owned(session, Engagement, engagement_id, scope=Scope(here.team_id),
                                             what="client", field="engagement")
-            engagements.require_cto(engagement, user_id, to="log time")
-            today = user_today(deps, client, user_id, engagement)
-            changed_days = [request.work_date]
-            if meta.get("entry_id") is None and not amend_confirmed(view["state"]["values"]):
-                sent = months.sent_statement_for(session, engagement_id=engagement.id,  # type: ignore[arg-type]
-                                                 day=request.work_date)
-                if sent is not None:
-                    raise InvalidInput(f"{sent.month:%B %Y}'s statement was already sent. Tick this box to log it "
-                                       "anyway: an amendment goes in the statement's thread.", field="amend")
-            if meta.get("entry_id") is not None:
-                entry, owner = ownership.owned(session, TimeEntry, meta["entry_id"], scope=Scope(here.team_id),
-                                               what="time entry")
-                changed_days.append(entry.work_date)
-                if owner.id != engagement.id:
-                    raise InvalidInput("A time entry stays with its client: delete it, then log it again for "
-                                       "the other client.", field="engagement")
-                entry = timelog.edit_entry(session, entry_id=entry.id, user_id=user_id,  # type: ignore[arg-type]
-                                           request=request, today=today)
-                verb = "Updated:"
-            else:
-                entry = timelog.log_time(session, engagement=engagement, user_id=user_id, request=request,
-                                         today=today, source="modal", source_ref=f"view:{view['id']}").entry
-                verb = "Logged"
-            summary = retainer.month_summary(session, engagement=engagement, month=today, today=today)
-            text, message_blocks = timelog_blocks.logged_message(entry, engagement=engagement, summary=summary,
-                                                                 today=today, verb=verb)
+            today = req.today(engagement)
+            saved = time_entries.save_from_form(
+                session, engagement=engagement, user_id=req.user_id, request=request, today=today,
+                entry_id=meta.get("entry_id"), amend_confirmed=amend_confirmed(values),
+                source_ref=f"view:{view['id']}", scope=Scope(here.team_id))
+            text, message_blocks = timelog_blocks.logged_message(
+                saved.entry, engagement=engagement, today=today, verb=saved.verb,
+                summary=retainer.month_summary(session, engagement=engagement, month=today, today=today))
             # Confirmed in the channel it came from only when that is the client's; otherwise by DM.
             confirm_in = meta.get("channel_id") if here.engagement is not None and here.holds(engagement) else None
         ack()
-        deps.background.submit(_confirm, client, confirm_in, user_id, text, message_blocks)
-        from handlers.commands.logtime import ledger_changed
-
-        deps.background.submit(ledger_changed, deps, engagement_id, changed_days)
+        deps.background.submit(_confirm, req.client, confirm_in, req.user_id, text, message_blocks)
+        deps.background.submit(ledger_changed, deps, engagement_id, saved.changed_days)
 
 
 def _confirm(client: WebClient, channel_id: str | None, user_id: str, text: str, message_blocks: list) -> None:  # type: ignore[type-arg]
