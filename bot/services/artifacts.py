@@ -7,11 +7,11 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
+from bot.calendar import add_months
 from bot.db.unique import insert_once
 from bot.errors import InvalidInput
 from bot.models import Artifact, Decision, Engagement, utcnow
 from bot.services.engagements import require_cto
-from bot.services.schedule import add_months
 
 # (engagement month the kind is due at the end of, kinds); None = at the end of the engagement.
 SCHEDULE: tuple[tuple[int | None, tuple[str, ...]], ...] = (

@@ -10,14 +10,10 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import formatting
+from bot.calendar import working_weekdays
 from bot.models import Engagement
 
-DAY_INDEX = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 MAX_DAYS = 3660  # a decade: far past any target, and a bound on the walk
-
-
-def _working_days(engagement: Engagement) -> set[int]:
-    return {DAY_INDEX[d] for d in engagement.business_days.split(",") if d in DAY_INDEX}
 
 
 def _window(engagement: Engagement, day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
@@ -30,7 +26,7 @@ def _window(engagement: Engagement, day: date, zone: ZoneInfo) -> tuple[datetime
 def add_business_hours(engagement: Engagement, start: datetime, hours: float) -> datetime:
     """The moment `hours` business hours after `start` (both UTC-aware)."""
     zone = ZoneInfo(engagement.timezone)
-    working = _working_days(engagement)
+    working = working_weekdays(engagement.business_days)
     remaining = timedelta(hours=hours)
     moment = start.astimezone(UTC)
     day = moment.astimezone(zone).date()
@@ -51,7 +47,7 @@ def add_business_hours(engagement: Engagement, start: datetime, hours: float) ->
 def business_hours_between(engagement: Engagement, start: datetime, end: datetime) -> float:
     """Business hours from `start` to `end` (0 when end is before start)."""
     zone = ZoneInfo(engagement.timezone)
-    working = _working_days(engagement)
+    working = working_weekdays(engagement.business_days)
     start, end = start.astimezone(UTC), end.astimezone(UTC)
     if end <= start:
         return 0.0

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import or_
 from sqlmodel import Session, select
 
+from bot.calendar import WEEKDAYS
 from bot.errors import InvalidInput, NotAllowed, NotFound, NotLinked
 from bot.models import ChannelLink, Engagement, utcnow
 from bot.services.tiers import CUSTOM, TIER_NAMES, TIERS
@@ -20,7 +21,6 @@ SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 USER_ID_RE = re.compile(r"^[UW][A-Z0-9]+$")
 CHANNEL_ID_RE = re.compile(r"^[CGD][A-Z0-9]+$")
 TEAM_ID_RE = re.compile(r"^[TE][A-Z0-9_]+$")
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DECIDERS_MAX = 20  # the /cto setup picker's max_selected_items: a leadership team, not the whole company
 CHECKIN_CADENCES = ("none", "monthly", "quarterly")
 

@@ -10,14 +10,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from bot import formatting, markdown
+from bot import calendar, formatting, markdown
+from bot.calendar import add_months
 from bot.formatting import duration
 from bot.models import Decision, Engagement, TimeEntry
 from bot.redact import redact
 from bot.services import artifacts, capture, engagements, lifecycle, people, registers, retainer, risks
 from bot.services.business_hours import business_hours_between
 from bot.services.register_kinds import FINDING, LINE, LONG, RISK, ROADMAP, SYSTEM, VENDOR, KindSpec
-from bot.services.schedule import add_months
 
 SECTION_TITLES = {"risk": "Risk register", "finding": "Audit findings", "vendor": "Vendors", "roadmap": "Roadmap",
                   "system": "Systems built"}
@@ -180,7 +180,7 @@ def hours_by_month(session: Session, *, engagement_id: int) -> dict[date, dict[s
         .group_by(TimeEntry.work_date, TimeEntry.category)).all()
     months: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for work_date, category, minutes in rows:
-        months[retainer.month_start(work_date)][category] += int(minutes)
+        months[calendar.month_start(work_date)][category] += int(minutes)
     return {month: dict(months[month]) for month in sorted(months)}
 
 

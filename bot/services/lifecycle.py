@@ -15,11 +15,11 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot.calendar import add_months, is_business_day
 from bot.errors import InvalidInput
 from bot.models import Artifact, Engagement, Finding, Question, Risk
 from bot.services import artifacts, capture, registers, reminders, risks
 from bot.services.register_kinds import FINDING
-from bot.services.schedule import add_months, is_business_day
 
 NOTICE_DAYS = 30  # the sources' engagements run on 30 days' notice
 CADENCE_MONTHS = {"monthly": 1, "quarterly": 3}

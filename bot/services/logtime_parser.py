@@ -10,12 +10,12 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bot.calendar import DAY_INDEX
 from bot.errors import InvalidInput
 from bot.services.categories import CATEGORIES, resolve_category, suggest_category
 
 MAX_ENTRY_MINUTES = 12 * 60
 EXAMPLE = "`/logtime 1h30m architecture queue design`"
-WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 _WEEKDAY_RE = re.compile(
     r"^(mon(?:day)?|tue(?:s|sday)?|wed(?:s|nesday)?|thu(?:r|rs|rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?)$")
 
@@ -92,7 +92,7 @@ def parse_date_word(word: str, *, today: date) -> date | None:
         return today - timedelta(days=1)
     weekday = _WEEKDAY_RE.match(key)
     if weekday:
-        target = WEEKDAYS[weekday.group(1)[:3]]
+        target = DAY_INDEX[weekday.group(1)[:3]]
         return today - timedelta(days=(today.weekday() - target) % 7)
     if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", key):
         try:

@@ -12,11 +12,11 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from bot import calendar
 from bot.db.unique import insert_once
 from bot.errors import InvalidInput
 from bot.models import Engagement, MonthStatement, StatementAmendment, TimeEntry, utcnow
 from bot.models.month import AMENDED, CLOSED, OPEN, SENT
-from bot.services import retainer
 from bot.services.retainer import Band
 from bot.services.runs import CLAIM_LEASE
 from bot.services.timelog import entries_between
@@ -37,14 +37,14 @@ def parse_month(text: str) -> date:
 def find(session: Session, *, engagement_id: int, month: date) -> MonthStatement | None:
     """The month's row, if it has one yet."""
     return session.exec(select(MonthStatement).where(MonthStatement.engagement_id == engagement_id,
-                                                     MonthStatement.month == retainer.month_start(month))).first()
+                                                     MonthStatement.month == calendar.month_start(month))).first()
 
 
 def get_or_open(session: Session, *, engagement_id: int, month: date) -> MonthStatement:
     """The month's row, made open if it has none (two processes may race: one insert wins)."""
     row = find(session, engagement_id=engagement_id, month=month)
     if row is None:
-        insert_once(session, MonthStatement(engagement_id=engagement_id, month=retainer.month_start(month)))
+        insert_once(session, MonthStatement(engagement_id=engagement_id, month=calendar.month_start(month)))
         row = find(session, engagement_id=engagement_id, month=month)
     assert row is not None
     return row
@@ -66,11 +66,11 @@ def already_sent_text(engagement: Engagement, row: MonthStatement) -> str:
 
 def check_closable(session: Session, *, engagement: Engagement, month: date, today: date) -> MonthStatement | None:
     """InvalidInput unless `month` is over, inside the engagement and not sent yet; its row, if it has one."""
-    first = retainer.month_start(month)
-    if retainer.month_end(first) >= today:
+    first = calendar.month_start(month)
+    if calendar.month_end(first) >= today:
         raise InvalidInput(f"{first:%B %Y} is not over yet for {engagement.display_name}: a month is closed once "
                            "its last day has passed.")
-    if retainer.month_end(first) < engagement.start_date or (engagement.end_date and first > engagement.end_date):
+    if calendar.month_end(first) < engagement.start_date or (engagement.end_date and first > engagement.end_date):
         raise InvalidInput(f"{engagement.display_name}'s engagement did not run in {first:%B %Y}, so it has no "
                            "statement.")
     row = find(session, engagement_id=engagement.id, month=first)  # type: ignore[arg-type]
@@ -101,8 +101,8 @@ class Ledger:
 
 def ledger(session: Session, *, engagement_id: int, month: date) -> Ledger:
     """The month's live entries, oldest first, with their total and a digest that changes with any of them."""
-    first = retainer.month_start(month)
-    entries = entries_between(session, engagement_id=engagement_id, start=first, end=retainer.month_end(first))
+    first = calendar.month_start(month)
+    entries = entries_between(session, engagement_id=engagement_id, start=first, end=calendar.month_end(first))
     digest = hashlib.sha256()
     for e in entries:
         digest.update(f"{e.id}|{e.work_date.isoformat()}|{e.minutes}|{e.category}|{e.note}|{e.user_id}\n".encode())
@@ -218,4 +218,4 @@ def sent_months(session: Session, *, engagement_id: int, since: date) -> list[Mo
     """The engagement's sent statements of months from `since` on."""
     return list(session.exec(select(MonthStatement).where(
         MonthStatement.engagement_id == engagement_id, col(MonthStatement.state).in_(SENT_STATES),
-        MonthStatement.month >= retainer.month_start(since)).order_by(col(MonthStatement.month))).all())
+        MonthStatement.month >= calendar.month_start(since)).order_by(col(MonthStatement.month))).all())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -11,11 +10,9 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from bot import formatting
+from bot.calendar import business_days, month_end, month_start, previous_month
 from bot.models import Engagement, TimeEntry
 from bot.services.categories import EXECUTE, mode_of
-
-DAY_INDEX = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
-
 
 # No projection before this many business days of the month have passed: early pace is noise.
 PROJECTION_MIN_DAYS = 5
@@ -146,29 +143,6 @@ class MonthSummary:
             return f"month complete at {formatting.duration(self.minutes)}"
         low, high = span
         return f"on pace for about {low}–{high} h"
-
-
-def month_start(day: date) -> date:
-    """The first of `day`'s month."""
-    return day.replace(day=1)
-
-
-def previous_month(first: date) -> date:
-    """The first of the month before."""
-    return month_start(first - timedelta(days=1))
-
-
-def month_end(first: date) -> date:
-    """The last day of the month starting at `first`."""
-    return first.replace(day=calendar.monthrange(first.year, first.month)[1])
-
-
-def business_days(engagement: Engagement, start: date, end: date) -> int:
-    """Days from start to end inclusive that are business days of the engagement (Mon–Fri if none are set)."""
-    working = {DAY_INDEX[d] for d in engagement.business_days.split(",") if d in DAY_INDEX} or set(range(5))
-    if end < start:
-        return 0
-    return sum(1 for n in range((end - start).days + 1) if (start + timedelta(days=n)).weekday() in working)
 
 
 def _engaged_days(engagement: Engagement, first: date) -> tuple[date, date]:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.calendar import DAY_INDEX, is_business_day, month_end, month_start, previous_month
 from bot.models import Engagement
-from bot.services.retainer import DAY_INDEX, month_end, month_start, previous_month
 
 # A slot missed by downtime is still posted when the clock comes back within this window.
 CATCH_UP_WINDOW = timedelta(hours=72)
@@ -30,19 +29,6 @@ def digest_period(engagement: Engagement, slot: datetime) -> str:
     """The ISO week (`2026-W47`) that the digest posted at `slot` covers: the week it falls in."""
     year, week, _ = slot.astimezone(ZoneInfo(engagement.timezone)).date().isocalendar()
     return f"{year}-W{week:02d}"
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` months later, or that month's last day when it is shorter (31 Jan + 1 = 28 Feb)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def is_business_day(engagement: Engagement, day: date) -> bool:
-    """Whether `day` is one of the engagement's business days."""
-    working = {DAY_INDEX[d] for d in engagement.business_days.split(",") if d in DAY_INDEX} or set(range(5))
-    return day.weekday() in working
 
 
 def first_business_day(engagement: Engagement, month: date) -> date:

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
+from bot import calendar
 from bot.models import Engagement
 from bot.services import retainer
 from bot.services.retainer import MonthSummary
@@ -42,7 +43,7 @@ class MonthlyStatement:
 def build_statement(session: Session, *, engagement: Engagement, month: date,
                     at: datetime | None = None) -> MonthlyStatement:
     """The statement of the whole of `month`'s month (as the ledger stood at `at`, when given)."""
-    first = retainer.month_start(month)
-    summary = retainer.month_summary(session, engagement=engagement, month=first, today=retainer.month_end(first),
+    first = calendar.month_start(month)
+    summary = retainer.month_summary(session, engagement=engagement, month=first, today=calendar.month_end(first),
                                      at=at)
     return MonthlyStatement(engagement=engagement, summary=summary)

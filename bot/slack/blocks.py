@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from bot import formatting
+from bot.calendar import DAY_NAMES
 from bot.models import Engagement
 from bot.services.engagements import CHECKIN_CADENCES, DECIDERS_MAX, WEEKDAYS, EngagementStatus
 from bot.services.retainer import MonthSummary
@@ -17,8 +18,6 @@ from bot.slack.lists import SECTION_LIMIT
 from bot.slack.mrkdwn import escape
 
 Blocks = list[dict[str, Any]]
-DAY_NAMES = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday", "fri": "Friday",
-             "sat": "Saturday", "sun": "Sunday"}
 CHECKIN_TEXT = {"none": "None", "monthly": "Monthly", "quarterly": "Quarterly"}
 
 
