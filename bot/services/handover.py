@@ -39,10 +39,6 @@ def _names(ids: list[str], names: dict[str, str]) -> str:
     return ", ".join(_cell(names.get(i, i)) for i in ids) or "—"
 
 
-def _hours(minutes: int) -> str:
-    return formatting.decimal_hours(minutes)
-
-
 def _day(value: datetime | date | None) -> str:
     return f"{value:%Y-%m-%d}" if value else "—"
 
@@ -228,7 +224,7 @@ def handover_markdown(session: Session, *, engagement: Engagement, now: datetime
              f"{e.business_start:%H:%M}–{e.business_end:%H:%M} {e.timezone}). "
              f"CTO: {_names(e.cto_user_ids, names)}; founders: {_names(e.founder_user_ids, names)}. "
              f"Channels: {channels} (digest in {_cell(status.primary_channel)}, "
-             f"{e.digest_weekday} {e.digest_time:%H:%M}). So far {_hours(total)} h logged over {len(months)} "
+             f"{e.digest_weekday} {e.digest_time:%H:%M}). So far {formatting.decimal_hours(total)} h logged over {len(months)} "
              f"month(s), {len(decisions)} decision(s) recorded ({accepted} accepted), {len(register)} risk(s) "
              f"registered ({len(open_risks)} open).", "",
              "## Hours by month and category", ""]
@@ -242,7 +238,7 @@ def handover_markdown(session: Session, *, engagement: Engagement, now: datetime
             split = ", ".join(f"{_cell(category)} {duration(m)}" for category, m in
                               sorted(by_category.items(), key=lambda item: (-item[1], item[0])))
             band_text = formatting.band(band.floor_minutes, band.top_minutes)
-            lines.append(f"| {month:%Y-%m} | {_hours(minutes)} | {band_text} ({verdict}) | {split} |")
+            lines.append(f"| {month:%Y-%m} | {formatting.decimal_hours(minutes)} | {band_text} ({verdict}) | {split} |")
     else:
         lines.append("No time logged.")
     lines += ["", "## Architecture decisions (ADR index)", ""]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.calendar import DAY_INDEX
+from bot.formatting import duration
 from bot.errors import InvalidInput
 from bot.services.categories import CATEGORIES, resolve_category, suggest_category
 
@@ -78,7 +79,7 @@ def check_minutes(minutes: int) -> int:
     if minutes <= 0:
         raise InvalidInput(f"A time entry must be longer than zero minutes, e.g. {EXAMPLE}.", field="duration")
     if minutes > MAX_ENTRY_MINUTES:
-        raise InvalidInput(f"{minutes / 60:g} h is more than 12 h in one entry: split it over the days you "
+        raise InvalidInput(f"{duration(minutes)} is more than 12 h in one entry: split it over the days you "
                            f"worked, e.g. `/logtime 6h build yesterday`.", field="duration")
     return minutes
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from bot.errors import InvalidInput, NotFound
+from bot.formatting import duration
 from bot.models import Engagement, TimeEntry, utcnow
 from bot.redact import redact
 from bot.services.engagements import require_cto
@@ -41,8 +42,8 @@ def _check_day(session: Session, *, user_id: str, work_date: date, minutes: int,
     already = minutes_on(session, user_id=user_id, work_date=work_date, exclude_id=exclude_id)
     if already + minutes > MAX_DAY_MINUTES:
         raise InvalidInput(
-            f"That would make {(already + minutes) / 60:g} h on {work_date.isoformat()}, more than 24 h in one day "
-            f"({already / 60:g} h are logged already). Check the date, e.g. `/logtime 2h review yesterday`.",
+            f"That would make {duration(already + minutes)} on {work_date.isoformat()}, more than 24 h in one day "
+            f"({duration(already)} logged already). Check the date, e.g. `/logtime 2h review yesterday`.",
             field="duration")
 
 
