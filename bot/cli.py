@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bot import __version__
+from bot import __version__, calendar
 from bot.errors import DomainError
 from bot.redact import mask_url
 from bot.settings import Settings, get_settings
@@ -489,7 +489,6 @@ def cmd_status(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
-    from zoneinfo import ZoneInfo
 
     from bot.db import transaction
     from bot.models import utcnow
@@ -510,7 +509,7 @@ def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
                 built = digest.next_digest(session, engagement=engagement, week=week, now=now)
             else:
                 week = digest.week_of(engagement, key=args.week,
-                                      today=now.astimezone(ZoneInfo(engagement.timezone)).date())
+                                      today=calendar.local_today(engagement, now))
                 built = digest.build_digest(session, engagement=engagement, week=week, now=now)
             team_id = engagement.team_id
         if not args.post:
@@ -585,10 +584,8 @@ def _record_exports() -> dict[str, tuple[tuple[str, ...], Any]]:
 
 
 def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
-    from zoneinfo import ZoneInfo
 
     from bot.db import make_session_factory, transaction
-    from bot.models import utcnow
     from bot.services import engagements, exports
 
     record_exports = _record_exports()
@@ -618,7 +615,7 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
                 except ValueError as exc:
                     raise CliError(str(exc)) from None
             else:
-                month = utcnow().astimezone(ZoneInfo(engagement.timezone)).date().replace(day=1)
+                month = calendar.local_today(engagement).replace(day=1)
             entries = exports.month_entries(session, engagement=engagement, month=month,
                                             include_deleted=fmt == "json")
         if fmt == "json":
@@ -631,7 +628,6 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _export_handover(settings: Settings, args: argparse.Namespace) -> int:
-    from zoneinfo import ZoneInfo
 
     from bot.db import make_session_factory, transaction
     from bot.models import utcnow
@@ -654,7 +650,7 @@ def _export_handover(settings: Settings, args: argparse.Namespace) -> int:
         with transaction(session_factory) as session:
             engagement = engagements.get_by_name(session, name=args.client, team_id=args.team)
             output = handover.handover_markdown(session, engagement=engagement, now=now,
-                                                today=now.astimezone(ZoneInfo(engagement.timezone)).date())
+                                                today=calendar.local_today(engagement, now))
     _write(output, args.out)
     return 0
 

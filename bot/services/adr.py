@@ -20,11 +20,10 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot import markdown
+from bot import calendar, markdown
 from bot.errors import Conflict
 from bot.models import Decision, Engagement
 from bot.services import people
@@ -121,7 +120,7 @@ def _status_markdown(decision: Decision, by_id: dict[int, Decision]) -> str:
 
 def _date(decision: Decision, engagement: Engagement) -> str:
     when = decision.decided_at or decision.created_at
-    return when.astimezone(ZoneInfo(engagement.timezone)).date().isoformat()
+    return calendar.local_today(engagement, when).isoformat()
 
 
 def decision_makers(decision: Decision) -> list[str]:

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
+from bot import calendar
 from bot.errors import InvalidInput
 from bot.models import Decision, DigestItem, DigestRun, Engagement, Question, ReviewRequest, Risk, TimeEntry
 from bot.models.types import utcnow
@@ -351,7 +352,7 @@ def next_digest(session: Session, *, engagement: Engagement, week: Week, now: da
 
 def next_digest_week(session: Session, *, engagement: Engagement, now: datetime) -> Week:
     """The week of the next digest to be posted: this week's, or next week's once this week's is posted."""
-    today = now.astimezone(ZoneInfo(engagement.timezone)).date()
+    today = calendar.local_today(engagement, now)
     week = week_of(engagement, today=today)
     if posted_run(session, engagement=engagement, week=week) is not None:
         week = week_of(engagement, today=week.monday + timedelta(weeks=1))

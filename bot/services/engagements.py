@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import or_
 from sqlmodel import Session, select
 
+from bot import calendar
 from bot.calendar import WEEKDAYS
 from bot.errors import InvalidInput, NotAllowed, NotFound, NotLinked
 from bot.models import ChannelLink, Engagement, utcnow
@@ -392,7 +393,7 @@ def set_end_date(session: Session, *, engagement: Engagement, user_id: str, end:
 def engagement_status(session: Session, *, engagement: Engagement, today: date | None = None) -> EngagementStatus:
     """The engagement with its channels and which month of the engagement it is."""
     links = channels_of(session, engagement_id=engagement.id)  # type: ignore[arg-type]
-    today = today or utcnow().astimezone(ZoneInfo(engagement.timezone)).date()
+    today = today or calendar.local_today(engagement)
     months = (today.year - engagement.start_date.year) * 12 + today.month - engagement.start_date.month
     if today.day < engagement.start_date.day:
         months -= 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -164,7 +163,7 @@ def _late(engagement: Engagement, artifact: Any) -> str:
     """`2026-10-05 (late by 5 days)`, `2026-09-28 (on time)`, or — when not delivered."""
     if artifact.delivered_at is None:
         return "—"
-    day = artifact.delivered_at.astimezone(ZoneInfo(engagement.timezone)).date()
+    day = calendar.local_today(engagement, artifact.delivered_at)
     late = (day - artifact.due_date).days
     return f"{day:%Y-%m-%d} " + (f"(late by {late} day{'s' if late != 1 else ''})" if late > 0 else "(on time)")
 
@@ -224,7 +223,8 @@ def handover_markdown(session: Session, *, engagement: Engagement, now: datetime
              f"{e.business_start:%H:%M}–{e.business_end:%H:%M} {e.timezone}). "
              f"CTO: {_names(e.cto_user_ids, names)}; founders: {_names(e.founder_user_ids, names)}. "
              f"Channels: {channels} (digest in {_cell(status.primary_channel)}, "
-             f"{e.digest_weekday} {e.digest_time:%H:%M}). So far {formatting.decimal_hours(total)} h logged over {len(months)} "
+             f"{e.digest_weekday} {e.digest_time:%H:%M}). So far {formatting.decimal_hours(total)} h logged over "
+             f"{len(months)} "
              f"month(s), {len(decisions)} decision(s) recorded ({accepted} accepted), {len(register)} risk(s) "
              f"registered ({len(open_risks)} open).", "",
              "## Hours by month and category", ""]

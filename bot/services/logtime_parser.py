@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.calendar import DAY_INDEX
-from bot.formatting import duration
 from bot.errors import InvalidInput
+from bot.formatting import duration
 from bot.services.categories import CATEGORIES, resolve_category, suggest_category
 
 MAX_ENTRY_MINUTES = 12 * 60

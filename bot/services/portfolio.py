@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot import calendar
 from bot.models import Engagement, Risk
 from bot.services import artifacts, engagements, reminders, retainer, risks, schedule
 from bot.services.artifacts import ArtifactState
@@ -105,7 +105,7 @@ class Portfolio:
 
 def client_month(session: Session, *, engagement: Engagement, now: datetime) -> ClientMonth:
     """One client's month to date (as of `now` in its zone), its overdue artifacts, open high risks and slots."""
-    today = now.astimezone(ZoneInfo(engagement.timezone)).date()
+    today = calendar.local_today(engagement, now)
     summary = retainer.month_summary(session, engagement=engagement, month=today, today=today)
     overdue = sorted((s for s in artifacts.schedule_states(session, engagement=engagement, today=today)
                       if s.state == "overdue"), key=lambda s: (s.artifact.due_date, artifacts.KINDS.index(s.kind)))

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from bot import calendar
 from bot.db.unique import insert_once
 from bot.errors import InvalidInput, NotFound
 from bot.models import Artifact, Engagement, utcnow
@@ -262,7 +263,7 @@ def default_since(session: Session, spec: KindSpec, *, engagement: Engagement) -
         artifact = session.exec(select(Artifact).where(Artifact.engagement_id == engagement.id,
                                                        Artifact.kind == spec.baseline_artifact)).first()
         if artifact is not None and artifact.delivered_at is not None:
-            return artifact.delivered_at.astimezone(ZoneInfo(engagement.timezone)).date()
+            return calendar.local_today(engagement, artifact.delivered_at)
     return engagement.start_date
 
 

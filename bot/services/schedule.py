@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot import calendar
 from bot.calendar import DAY_INDEX, is_business_day, month_end, month_start, previous_month
 from bot.models import Engagement
 
@@ -27,7 +28,7 @@ def latest_digest_slot(engagement: Engagement, *, now: datetime) -> datetime:
 
 def digest_period(engagement: Engagement, slot: datetime) -> str:
     """The ISO week (`2026-W47`) that the digest posted at `slot` covers: the week it falls in."""
-    year, week, _ = slot.astimezone(ZoneInfo(engagement.timezone)).date().isocalendar()
+    year, week, _ = calendar.local_today(engagement, slot).isocalendar()
     return f"{year}-W{week:02d}"
 
 
@@ -52,7 +53,7 @@ def latest_statement_slot(engagement: Engagement, *, now: datetime) -> datetime:
 
 def statement_month(engagement: Engagement, slot: datetime) -> date:
     """The month (its first day) that the statement posted at `slot` covers: the one before."""
-    return previous_month(month_start(slot.astimezone(ZoneInfo(engagement.timezone)).date()))
+    return previous_month(month_start(calendar.local_today(engagement, slot)))
 
 
 def is_due(slot: datetime, *, now: datetime) -> bool:

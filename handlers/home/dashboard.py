@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
+from bot import calendar
 from bot.db import transaction
 from bot.deps import Deps
 from bot.models import utcnow
@@ -44,7 +44,7 @@ def publish_home(deps: Deps, client: WebClient, *, team_id: str, user_id: str) -
     with transaction(deps.session_factory) as session:
         for engagement in visible:
             questions = capture.open_questions(session, engagement_id=engagement.id)  # type: ignore[arg-type]
-            today = now.astimezone(ZoneInfo(engagement.timezone)).date()
+            today = calendar.local_today(engagement, now)
             summary = (retainer.month_summary(session, engagement=engagement, month=today, today=today)
                        if engagement.id in mine else None)
             overdue = sum(1 for q in questions
