@@ -130,15 +130,28 @@ def app_settings_overrides() -> dict[str, Any]:
 
 
 @pytest.fixture
-def slack_app(database_url: str, engine: Engine, fake_slack: FakeSlack,
-              app_settings_overrides: dict[str, Any]) -> Iterator[SlackApp]:
+def app_over_http() -> bool:
+    """Whether `slack_app` serves over a real loopback socket. Listener tests hand signed requests to the WSGI app
+    in-process (as bolt-python's scenario tests do); tests/scenarios and tests/reliability, where the socket is the
+    point, override this with True."""
+    return False
+
+
+@pytest.fixture
+def slack_app(database_url: str, engine: Engine, fake_slack: FakeSlack, app_settings_overrides: dict[str, Any],
+              app_over_http: bool) -> Iterator[SlackApp]:
     from tests.helpers.slack_requests import SlackSender
 
     empty_all_tables(engine)
     settings = make_settings(database_url, fake_slack.url, **app_settings_overrides)
     runtime = build_runtime(settings)
-    with WsgiThread(runtime.wsgi) as server:
-        sender = SlackSender(server.url, SIGNING_SECRET, team_id=TEAM_ID, fake=fake_slack)
-        yield SlackApp(runtime=runtime, fake=fake_slack, slack=sender, url=server.url)
+    if app_over_http:
+        with WsgiThread(runtime.wsgi) as server:
+            sender = SlackSender(server.url, SIGNING_SECRET, team_id=TEAM_ID, fake=fake_slack)
+            yield SlackApp(runtime=runtime, fake=fake_slack, slack=sender, url=server.url)
+    else:
+        sender = SlackSender("http://in-process", SIGNING_SECRET, team_id=TEAM_ID, fake=fake_slack,
+                             wsgi=runtime.wsgi)
+        yield SlackApp(runtime=runtime, fake=fake_slack, slack=sender, url="http://in-process")
     runtime.close()
     empty_all_tables(engine)

@@ -86,3 +86,9 @@ def test_logtime_undo_in_a_dm_undoes_only_this_workspaces_last_entry(slack_app, 
     assert acme_entry(slack_app, entry.id).deleted_at is None
     with transaction(slack_app.session_factory) as session:
         assert session.exec(select(TimeEntry).where(TimeEntry.engagement_id == globex.id)).one().deleted_at
+
+
+@pytest.fixture
+def app_over_http() -> bool:
+    """OAuth installs go through the browser's GET of /slack/install: the socket is needed."""
+    return True

@@ -1,4 +1,5 @@
-"""Requests signed exactly as Slack signs them, sent to the app over a real HTTP connection.
+"""Requests signed exactly as Slack signs them, sent to the app over a real HTTP connection or, for listener
+tests, handed in-process to the same WSGI callable the server runs (bot/web.py's edge checks included).
 
 The payload builders follow the shapes Slack sends (see slackapi/bolt-python's scenario tests); pass
 ``fake=`` (a FakeSlack) so that response URLs in commands and actions point at the fake and are recorded.
@@ -9,10 +10,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import http.client
+import io
 import itertools
 import json
 import random
 import select
+import sys
 import time
 import uuid
 from dataclasses import dataclass
@@ -74,6 +77,36 @@ def http_post(url: str, body: bytes, headers: dict[str, str], timeout: float = 3
         conn.close()
 
 
+def wsgi_post(app: Any, path: str, body: bytes, headers: dict[str, str]) -> Response:
+    """POST in-process: `app` called as a WSGI server would call it, with the same headers and body."""
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": "POST", "SCRIPT_NAME": "", "PATH_INFO": path.partition("?")[0],
+        "QUERY_STRING": path.partition("?")[2], "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1", "CONTENT_LENGTH": str(len(body)),
+        "wsgi.version": (1, 0), "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr, "wsgi.multithread": True, "wsgi.multiprocess": False, "wsgi.run_once": False}
+    for key, value in headers.items():
+        name = key.upper().replace("-", "_")
+        if name == "CONTENT_TYPE":
+            environ["CONTENT_TYPE"] = value
+        elif name != "CONTENT_LENGTH":
+            environ[f"HTTP_{name}"] = value
+    answer: dict[str, Any] = {}
+
+    def start_response(status: str, response_headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        answer["status"], answer["headers"] = int(status.split()[0]), {k.lower(): v for k, v in response_headers}
+        return lambda data: None
+
+    chunks = app(environ, start_response)
+    try:
+        payload = b"".join(chunks)
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()
+    return Response(answer["status"], answer["headers"], payload)
+
+
 def view_state(values: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """{block_id: {action_id: value}} -> a view's "state"; a str value stands for a plain_text_input."""
     return {"values": {block: {action: value if isinstance(value, dict) else
@@ -87,8 +120,9 @@ class SlackSender:
 
     def __init__(self, base_url: str, signing_secret: str, *, team_id: str = "T_TEST",
                  team_domain: str = "test", fake: FakeSlack | None = None, path: str = "/slack/events",
-                 api_app_id: str = "A_TEST") -> None:
+                 api_app_id: str = "A_TEST", wsgi: Any = None) -> None:
         self.base_url = base_url.rstrip("/")
+        self.wsgi = wsgi  # when set, requests are handed to this WSGI callable in-process, not sent over HTTP
         self.signing_secret = signing_secret
         self.team_id, self.team_domain, self.api_app_id = team_id, team_domain, api_app_id
         self.fake = fake
@@ -106,6 +140,8 @@ class SlackSender:
         if signature is not None:
             headers["X-Slack-Signature"] = signature
         headers.update(extra_headers or {})
+        if self.wsgi is not None:
+            return wsgi_post(self.wsgi, self.path, body, headers)
         return http_post(self.base_url + self.path, body, headers)
 
     def post_json(self, payload: dict[str, Any], extra_headers: dict[str, str] | None = None) -> Response:
