@@ -215,7 +215,7 @@ def numbers_by_id(session: Session, *, ids: set[int]) -> dict[int, int]:
     if not ids:
         return {}
     rows = session.exec(select(col(Decision.id), Decision.number).where(col(Decision.id).in_(ids))).all()
-    return {id_: number for id_, number in rows if id_ is not None}  # an id the query matched is never None
+    return {id_: number for id_, number in rows if id_ is not None}  # only narrows the type: a stored id is set
 
 
 def save_draft(session: Session, *, engagement: Engagement, decision: Decision, fields: DecisionFields,
