@@ -64,7 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"ctobot {__version__}")
     verbs = parser.add_subparsers(title="commands", metavar="COMMAND")
 
-    def verb(name: str, handler: Callable[[Settings, argparse.Namespace], int | None], help_text: str):
+    def verb(name: str, handler: Callable[[Settings, argparse.Namespace], int | None],
+             help_text: str) -> argparse.ArgumentParser:
         sub = verbs.add_parser(name, help=help_text, description=help_text)
         sub.set_defaults(handler=handler)
         return sub
@@ -456,13 +457,14 @@ def cmd_client_add(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_client_list(settings: Settings, args: argparse.Namespace) -> int:
     from bot.db import make_session_factory, transaction
+    from bot.models import id_of
     from bot.services import engagements
     from bot.slack.blocks import band_text
 
     with _database(settings) as engine, transaction(make_session_factory(engine)) as session:
         rows = []
         for e in engagements.list_engagements(session):
-            links = engagements.channels_of(session, engagement_id=e.id)  # type: ignore[arg-type]
+            links = engagements.channels_of(session, engagement_id=id_of(e))
             rows.append(f"{e.name}\t{e.display_name}\t{e.tier}\t{band_text(e)}\t{e.team_id or '-'}\t"
                         + ",".join(link.channel_id for link in links))
     for row in rows:
@@ -491,7 +493,7 @@ def cmd_status(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
 
     from bot.db import transaction
-    from bot.models import utcnow
+    from bot.models import id_of, utcnow
     from bot.runtime import build_deps
     from bot.scheduled_posts import post_digest
     from bot.services import digest, engagements
@@ -515,7 +517,7 @@ def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
         if not args.post:
             sys.stdout.write(_digest_output(deps, built, team_id=team_id, fmt=args.format, now=now))
             return 0
-        result = post_digest(deps, engagement_id=engagement.id, claimed_by="cli", week_key=week.key,  # type: ignore[arg-type]
+        result = post_digest(deps, engagement_id=id_of(engagement), claimed_by="cli", week_key=week.key,
                              now=now, force=args.force)
     finally:
         deps.background.shutdown(wait=False)
@@ -532,6 +534,7 @@ def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_close(settings: Settings, args: argparse.Namespace) -> int:
     from bot.db import transaction
+    from bot.models import id_of
     from bot.month_close import close_and_send
     from bot.runtime import build_deps
     from bot.services import engagements, months
@@ -542,8 +545,8 @@ def cmd_close(settings: Settings, args: argparse.Namespace) -> int:
     try:
         with transaction(deps.session_factory) as session:
             engagement = engagements.get_by_name(session, name=args.client, team_id=args.team)
-            engagement_id, display = engagement.id, engagement.display_name
-        result = close_and_send(deps, engagement_id=engagement_id, month=month, closed_by="cli",  # type: ignore[arg-type]
+            engagement_id, display = id_of(engagement), engagement.display_name
+        result = close_and_send(deps, engagement_id=engagement_id, month=month, closed_by="cli",
                                 claimed_by="cli")
     finally:
         deps.background.shutdown(wait=False)
@@ -660,6 +663,7 @@ def _export_adr(settings: Settings, args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from bot.db import make_session_factory, transaction
+    from bot.models import id_of
     from bot.services import adr, decisions, engagements, people
 
     if not args.out:
@@ -673,7 +677,7 @@ def _export_adr(settings: Settings, args: argparse.Namespace) -> int:
         session_factory = make_session_factory(engine)
         with transaction(session_factory) as session:
             engagement = engagements.get_by_name(session, name=args.client, team_id=args.team)
-            makers = {u for d in decisions.list_decisions(session, engagement_id=engagement.id)  # type: ignore[arg-type]
+            makers = {u for d in decisions.list_decisions(session, engagement_id=id_of(engagement))
                       for u in adr.decision_makers(d)}
             team_id = engagement.team_id
             unnamed = people.to_fetch(session, team_id=team_id, user_ids=makers)

@@ -88,8 +88,8 @@ def mask_url(url: str | None) -> str:
     head = info.group(0) if info else ""
     if info is not None and info["password"] is not None:
         head = f"{info['head']}{info['user']}:{URL_MASK}@"
-    elif _userinfo_secret(info) is not None:
-        head = f"{info['head']}{URL_MASK}@"  # type: ignore[index]
+    elif info is not None and _userinfo_secret(info) is not None:
+        head = f"{info['head']}{URL_MASK}@"
     return (head + rest + ("" if query is None else f"?{_masked_params(query)}")
             + ("" if fragment is None else f"#{_masked_params(fragment)}"))
 

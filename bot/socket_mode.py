@@ -13,6 +13,7 @@ from slack_bolt.adapter.socket_mode.base_handler import BaseSocketModeHandler
 from slack_bolt.adapter.socket_mode.internals import run_bolt_app, send_response
 from slack_sdk.socket_mode.builtin import SocketModeClient
 from slack_sdk.socket_mode.builtin.connection import Connection
+from slack_sdk.socket_mode.client import BaseSocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
@@ -60,9 +61,9 @@ class SocketModeHandler(BaseSocketModeHandler):
         self.app = app
         self.client = PromptSwitchClient(app_token=app_token, logger=app.logger, web_client=app.client,
                                          proxy=app.client.proxy, ping_interval=10)
-        self.client.socket_mode_request_listeners.append(self.handle)  # type: ignore[arg-type]
+        self.client.socket_mode_request_listeners.append(self.handle)
 
-    def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
+    def handle(self, client: BaseSocketModeClient, req: SocketModeRequest) -> None:
         start = time()
         response = run_bolt_app(self.app, req)
         if response.status == 404:

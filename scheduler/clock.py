@@ -34,7 +34,8 @@ class EngagementJob:
 
     kind: str
     trigger: Callable[[Engagement, ZoneInfo], BaseTrigger]
-    run: Callable[[Deps, int], None]
+    # (deps, engagement id) -> how many DMs or posts went out; APScheduler discards it, tests and callers read it.
+    run: Callable[[Deps, int], int]
 
 
 def default_jobs() -> list[EngagementJob]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -10,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session
 
 SessionFactory = Callable[[], Session]
@@ -28,7 +30,7 @@ def make_engine(url: str, **kwargs: object) -> Engine:
     return create_engine(url, **kwargs)
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
     cursor = dbapi_connection.cursor()
     if not _is_memory(dbapi_connection):
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -73,7 +75,7 @@ class _SqliteWriteGate:
             self._lock.release()
 
 
-def _is_memory(dbapi_connection) -> bool:  # type: ignore[no-untyped-def]
+def _is_memory(dbapi_connection: sqlite3.Connection) -> bool:
     rows = dbapi_connection.execute("PRAGMA database_list").fetchall()
     return any(row[1] == "main" and not row[2] for row in rows)
 

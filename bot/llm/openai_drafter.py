@@ -6,6 +6,7 @@ import json
 import re
 
 import openai
+from openai.types.chat import ChatCompletionMessageParam
 from pydantic import ValidationError
 
 from bot.llm.draft import NOTHING_RECORDED, AdrDraft, DraftFailed, Recorded, ThreadMessage
@@ -90,14 +91,15 @@ class OpenAIDrafter:
 
     def draft(self, *, title: str, messages: list[ThreadMessage], recorded: Recorded = NOTHING_RECORDED) -> AdrDraft:
         """Ask the model for the draft as JSON and validate it."""
-        prompt = [{"role": "system", "content": SYSTEM_PROMPT},
-                  {"role": "user", "content": transcript(title, messages, recorded)}]
+        prompt: list[ChatCompletionMessageParam] = [{"role": "system", "content": SYSTEM_PROMPT},
+                                                     {"role": "user", "content": transcript(title, messages, recorded)}]
         formats = RESPONSE_FORMATS[self._format:]
         for offset, response_format in enumerate(formats):
             try:
-                response = self._client.chat.completions.create(
+                # openai's types know no JSON mode with a schema (the second of RESPONSE_FORMATS).
+                response = self._client.chat.completions.create(  # type: ignore[call-overload]
                     model=self.model, temperature=0.2, max_tokens=MAX_TOKENS, response_format=response_format,
-                    messages=prompt)  # type: ignore[arg-type]
+                    messages=prompt)
             except openai.APITimeoutError:
                 raise DraftFailed("the LLM did not answer in time") from None
             except openai.APIStatusError as exc:

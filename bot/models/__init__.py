@@ -6,6 +6,7 @@ from bot.models.decision import Decision
 from bot.models.delivery import Artifact, Risk
 from bot.models.engagement import ChannelLink, Engagement
 from bot.models.health import HealthCheck
+from bot.models.ids import id_of
 from bot.models.month import MonthStatement, StatementAmendment
 from bot.models.person import Person
 from bot.models.registers import BuiltSystem, Finding, RoadmapItem, Vendor
@@ -32,6 +33,7 @@ __all__ = [
     "RoadmapItem",
     "TimeEntry",
     "Vendor",
+    "id_of",
     "slack_oauth",
     "utcnow",
 ]

@@ -9,6 +9,7 @@ which columns it adds and which statuses and rules it has; bot/services/register
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -32,6 +33,9 @@ class RegisterFields(SQLModel):
     close_note: str | None = text_field(1000, default=None)
     updated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     updated_by: str | None = Field(default=None, max_length=32)
+
+    if TYPE_CHECKING:  # every kind has it; each table declares its own column, as a Column belongs to one table
+        engagement_id: int
 
 
 class Finding(RegisterFields, table=True):

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime, String, Text
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator, TypeEngine
 from sqlmodel import Field
 
 from bot import clock
@@ -26,7 +27,7 @@ class UTCDateTime(TypeDecorator[datetime]):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:  # type: ignore[no-untyped-def]
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -34,7 +35,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:  # type: ignore[no-untyped-def]
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
@@ -57,7 +58,7 @@ class StoredText(TypeDecorator[str]):
     looks up exactly what its first delivery stored, and no text a person or Slack sends is refused forever.
     """
 
-    impl = String
+    impl: TypeEngine[Any] | type[TypeEngine[Any]] = String
     cache_ok = True
 
     def __init__(self, length: int | None = None) -> None:
@@ -65,7 +66,7 @@ class StoredText(TypeDecorator[str]):
         if length is None:
             self.impl = Text()
 
-    def process_bind_param(self, value: Any, dialect) -> str | None:  # type: ignore[no-untyped-def]
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
         return None if value is None else clean_text(str(value), self.length)
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from sqlmodel import Session
 
 from bot import calendar, markdown
 from bot.errors import Conflict
-from bot.models import Decision, Engagement
+from bot.models import Decision, Engagement, id_of
 from bot.services import people
 from bot.services.decisions import label, list_decisions, options_list
 
@@ -76,7 +77,7 @@ def _same(text: str) -> str:
 
 
 def sections_markdown(*, context: str, options: list[str], outcome: str, consequences: str,
-                      escape=_same) -> str:
+                      escape: Callable[[str], str] = _same) -> str:
     """The four MADR sections (Markdown), shared by the stored draft and the exported file.
 
     `escape` renders each piece of user text: the exported file passes `markdown.escape`; the stored draft,
@@ -173,7 +174,7 @@ def index_text(decisions: list[Decision], *, engagement: Engagement, by_id: dict
 
 def adr_files(session: Session, *, engagement: Engagement) -> dict[str, str]:
     """Every file of the export, by name: one per decision and the index; the same bytes on every run."""
-    decisions = list_decisions(session, engagement_id=engagement.id)  # type: ignore[arg-type]
+    decisions = list_decisions(session, engagement_id=id_of(engagement))
     by_id = {d.id: d for d in decisions if d.id is not None}
     names = people.names(session, team_id=engagement.team_id,
                          user_ids={u for d in decisions for u in decision_makers(d)})

@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlmodel import Session
 
-from bot.models import DigestRun, Engagement
+from bot.models import DigestRun, Engagement, id_of
 from bot.services.retainer import MonthSummary, month_summary
 from bot.services.runs import claim_run
 
@@ -43,13 +43,13 @@ def claim_budget_alerts(session: Session, *, engagement: Engagement, today: date
     period = today.strftime("%Y-%m")
     alerts: list[BudgetAlert] = []
     claimed = [run for kind in crossed(summary) if (run := claim_run(
-        session, engagement_id=engagement.id, kind=kind, period=period, claimed_by=claimed_by))]  # type: ignore[arg-type]
+        session, engagement_id=id_of(engagement), kind=kind, period=period, claimed_by=claimed_by))]
     if claimed:
         top_kind = claimed[0].kind
         alerts.append(BudgetAlert(kind=top_kind, display_name=engagement.display_name, summary=summary,
                                   runs=tuple(claimed)))
     if _under_pace(summary):
-        run = claim_run(session, engagement_id=engagement.id, kind=UNDER_PACE, period=period,  # type: ignore[arg-type]
+        run = claim_run(session, engagement_id=id_of(engagement), kind=UNDER_PACE, period=period,
                         claimed_by=claimed_by)
         if run:
             alerts.append(BudgetAlert(kind=UNDER_PACE, display_name=engagement.display_name, summary=summary,

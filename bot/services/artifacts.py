@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from bot.calendar import add_months
 from bot.db.unique import insert_once
 from bot.errors import InvalidInput
-from bot.models import Artifact, Decision, Engagement, utcnow
+from bot.models import Artifact, Decision, Engagement, id_of, utcnow
 from bot.services.engagements import require_cto
 
 # (engagement month the kind is due at the end of, kinds); None = at the end of the engagement.
@@ -57,7 +57,7 @@ def ensure_schedule(session: Session, *, engagement: Engagement) -> list[Artifac
     for kind in KINDS:
         due = due_date(engagement, kind) or engagement.start_date
         if kind not in existing:
-            artifact = Artifact(engagement_id=engagement.id, kind=kind, due_date=due)  # type: ignore[arg-type]
+            artifact = Artifact(engagement_id=id_of(engagement), kind=kind, due_date=due)
             if insert_once(session, artifact):
                 existing[kind] = artifact
             else:

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from bot.db.unique import insert_once
 from bot.errors import InvalidInput
-from bot.models import Engagement, Question, ReviewRequest, utcnow
+from bot.models import Engagement, Question, ReviewRequest, id_of, utcnow
 from bot.redact import redact
 from bot.services.engagements import is_cto
 from bot.services.pull_requests import canonical_pull_request_url, find_pull_request_urls
@@ -97,7 +97,7 @@ def _reviews_for(session: Session, engagement: Engagement, channel_id: str, ts: 
 
 def record_question(session: Session, *, engagement: Engagement, message: SlackMessage, source: str) -> Question:
     """Record the message as a question (once); returns the stored question."""
-    question = Question(engagement_id=engagement.id, channel_id=message.channel_id,  # type: ignore[arg-type]
+    question = Question(engagement_id=id_of(engagement), channel_id=message.channel_id,
                         message_ts=message.ts, thread_ts=None if message.is_top_level else message.thread_ts,
                         asker_user_id=message.user_id, text=trim(message.text), asked_at=message.at, source=source)
     if insert_once(session, question):
@@ -114,7 +114,7 @@ def record_review(session: Session, *, engagement: Engagement, url: str, channel
                   at: datetime, message_ts: str | None, note: str = "",
                   source: str = "auto") -> tuple[ReviewRequest, bool]:
     """Record a review request for `url` once per engagement; returns (request, whether it is new)."""
-    review = ReviewRequest(engagement_id=engagement.id, channel_id=channel_id, message_ts=message_ts,  # type: ignore[arg-type]
+    review = ReviewRequest(engagement_id=id_of(engagement), channel_id=channel_id, message_ts=message_ts,
                            requester_user_id=requester_id, url=url, note=trim(note), requested_at=at, source=source)
     if insert_once(session, review):
         return review, True
@@ -219,9 +219,9 @@ def reaction_added(session: Session, *, engagement: Engagement, channel_id: str,
     name = reaction.split("::")[0]
     captured = Captured()
     if name in QUESTION_MARKS and item_user_id and not is_cto(engagement, item_user_id):
-        question = record_question(session, engagement=engagement, source="reaction", message=SlackMessage(
-            channel_id=channel_id, ts=ts, user_id=item_user_id, text=""))
-        captured.questions.append(question)
+        captured.questions.append(record_question(session, engagement=engagement, source="reaction",
+                                                  message=SlackMessage(channel_id=channel_id, ts=ts,
+                                                                       user_id=item_user_id, text="")))
         return captured
     if not is_cto(engagement, user_id):
         return captured
@@ -289,7 +289,7 @@ def open_questions(session: Session, *, engagement_id: int) -> list[Question]:
     """Open questions, oldest first."""
     return list(session.exec(select(Question).where(
         Question.engagement_id == engagement_id, Question.status == OPEN_QUESTION,
-        col(Question.deleted_at).is_(None)).order_by(Question.asked_at, Question.id)).all())
+        col(Question.deleted_at).is_(None)).order_by(col(Question.asked_at), col(Question.id))).all())
 
 
 def open_reviews(session: Session, *, engagement_id: int) -> list[ReviewRequest]:
@@ -304,6 +304,6 @@ def open_reviews(session: Session, *, engagement_id: int) -> list[ReviewRequest]
 
 def claim_reminder(session: Session, *, question_id: int, now: datetime) -> bool:
     """Mark the question reminded; True for exactly one caller, however many run at once."""
-    result = session.exec(update(Question).where(  # type: ignore[call-overload]
-        Question.id == question_id, col(Question.reminded_at).is_(None)).values(reminded_at=now))
+    result = session.exec(update(Question).where(
+        col(Question.id) == question_id, col(Question.reminded_at).is_(None)).values(reminded_at=now))
     return result.rowcount == 1

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from bot.db.unique import insert_once
 from bot.errors import InvalidInput, NotFound
-from bot.models import Decision, Engagement, utcnow
+from bot.models import Decision, Engagement, id_of, utcnow
 from bot.redact import redact
 from bot.services.engagements import require_cto, require_decider
 
@@ -79,7 +79,7 @@ def record_decision(session: Session, *, engagement: Engagement, title: str, use
         number = (session.exec(select(func.max(Decision.number))
                                .where(Decision.engagement_id == engagement.id)).one() or 0) + 1
         decision = Decision(
-            engagement_id=engagement.id, number=number, title=title, proposer_user_id=user_id,  # type: ignore[arg-type]
+            engagement_id=id_of(engagement), number=number, title=title, proposer_user_id=user_id,
             context=_text(fields.context), options=_options_text(fields.options), outcome=_text(fields.outcome),
             consequences=_text(fields.consequences), deciders=list(dict.fromkeys(deciders or [])),
             channel_id=channel_id, thread_ts=thread_ts, supersedes_id=supersedes_id)
@@ -110,7 +110,7 @@ def get_by_id(session: Session, *, decision_id: int) -> tuple[Decision, Engageme
 def list_decisions(session: Session, *, engagement_id: int) -> list[Decision]:
     """Every decision of the engagement, by number."""
     return list(session.exec(select(Decision).where(Decision.engagement_id == engagement_id)
-                             .order_by(Decision.number)).all())
+                             .order_by(col(Decision.number))).all())
 
 
 def decide(session: Session, *, engagement: Engagement, decision: Decision, user_id: str,
@@ -129,10 +129,10 @@ def decide(session: Session, *, engagement: Engagement, decision: Decision, user
     now = utcnow()
     deciders = list(dict.fromkeys([*decision.deciders, user_id]))
     # Conditional on the status read above, so that of two concurrent clicks exactly one makes the transition.
-    changed = session.execute(
+    changed = session.exec(
         update(Decision).where(col(Decision.id) == decision.id, col(Decision.status) == "proposed")
         .values(status=status, decided_at=now, updated_at=now, deciders=deciders, decided_by=user_id,
-                verdict=status)).rowcount == 1  # type: ignore[attr-defined]
+                verdict=status)).rowcount == 1
     session.refresh(decision)
     if not changed and decision.status != status:
         raise InvalidInput(f"{label(decision.number)} was just {decision.status} by someone else.")
@@ -149,7 +149,7 @@ def decisions_without_cto(session: Session, engagement: Engagement, start: datet
     rows = session.exec(select(Decision).where(
         Decision.engagement_id == engagement.id, Decision.verdict == "accepted",
         col(Decision.decided_by).is_not(None), col(Decision.decided_at) >= start, col(Decision.decided_at) < end)
-        .order_by(Decision.number)).all()
+        .order_by(col(Decision.number))).all()
     return [d for d in rows if taken_without_cto(engagement, d)]
 
 
@@ -169,9 +169,9 @@ def supersede(session: Session, *, engagement: Engagement, number: int, title: s
     new = record_decision(session, engagement=engagement, title=title, user_id=user_id, channel_id=channel_id,
                           supersedes_id=old.id)
     now = utcnow()
-    changed = session.execute(
+    changed = session.exec(
         update(Decision).where(col(Decision.id) == old.id, col(Decision.status) != "superseded")
-        .values(status="superseded", superseded_by_id=new.id, updated_at=now)).rowcount == 1  # type: ignore[attr-defined]
+        .values(status="superseded", superseded_by_id=new.id, updated_at=now)).rowcount == 1
     if not changed:
         raise InvalidInput(f"{label(old.number)} was just superseded by someone else.")
     session.refresh(old)
@@ -214,8 +214,8 @@ def numbers_by_id(session: Session, *, ids: set[int]) -> dict[int, int]:
     """Decision numbers for ids (for supersedes links)."""
     if not ids:
         return {}
-    rows = session.exec(select(Decision.id, Decision.number).where(col(Decision.id).in_(ids))).all()
-    return {row[0]: row[1] for row in rows}
+    rows = session.exec(select(col(Decision.id), Decision.number).where(col(Decision.id).in_(ids))).all()
+    return {id_: number for id_, number in rows if id_ is not None}  # only narrows the type: a stored id is set
 
 
 def save_draft(session: Session, *, engagement: Engagement, decision: Decision, fields: DecisionFields,

@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 
 from bot import calendar
 from bot.errors import InvalidInput
-from bot.models import Decision, DigestItem, DigestRun, Engagement, Question, ReviewRequest, Risk, TimeEntry
+from bot.models import Decision, DigestItem, DigestRun, Engagement, Question, ReviewRequest, Risk, TimeEntry, id_of
 from bot.models.types import utcnow
 from bot.services import artifacts, capture, retainer
 from bot.services.artifacts import ArtifactState
@@ -197,7 +197,7 @@ def count_next(session: Session, *, engagement: Engagement, week: Week, at: date
         TimeEntry.engagement_id == eid, TimeEntry.work_date <= week.sunday, TimeEntry.created_at < at,
         _live_at(TimeEntry.deleted_at, at), ~_reported(TIME, TimeEntry.id, reported_before))).all()
     for entry in fresh:
-        counted.append(Counted(TIME, entry.id, WEEK if entry.work_date >= week.monday else LATE,  # type: ignore[arg-type]
+        counted.append(Counted(TIME, id_of(entry), WEEK if entry.work_date >= week.monday else LATE,
                                entry.minutes, entry.work_date, entry.category))
     changed = session.exec(select(TimeEntry).where(
         TimeEntry.engagement_id == eid, or_(col(TimeEntry.edited_at) < at, col(TimeEntry.deleted_at) < at),
@@ -207,12 +207,12 @@ def count_next(session: Session, *, engagement: Engagement, week: Week, at: date
             DigestItem.kind == TIME, col(DigestItem.item_id).in_([e.id for e in changed]))
         if reported_before is not None:
             query = query.where(DigestItem.recorded_at < reported_before)
-        reported = {item_id: int(total) for item_id, total in session.exec(query.group_by(DigestItem.item_id))}
+        reported = {item_id: int(total) for item_id, total in session.exec(query.group_by(col(DigestItem.item_id)))}
         for entry in changed:
             now_minutes = 0 if entry.deleted_at is not None and entry.deleted_at < at else entry.minutes
-            delta = now_minutes - reported.get(entry.id, 0)  # type: ignore[arg-type]
+            delta = now_minutes - reported.get(id_of(entry), 0)
             if delta:
-                counted.append(Counted(TIME, entry.id, CORRECTION, delta, entry.work_date,  # type: ignore[arg-type]
+                counted.append(Counted(TIME, id_of(entry), CORRECTION, delta, entry.work_date,
                                        entry.category))
     until = min(at, week.end)  # events after the slot are the next digest's
     events = [(Question, QUESTION, ASKED, Question.asked_at, ()),
@@ -231,7 +231,7 @@ def count_next(session: Session, *, engagement: Engagement, week: Week, at: date
 
 def posted_counted(session: Session, *, run: DigestRun) -> list[Counted]:
     """What the posted digest `run` counted."""
-    items = session.exec(select(DigestItem).where(DigestItem.run_id == run.id).order_by(DigestItem.id)).all()
+    items = session.exec(select(DigestItem).where(DigestItem.run_id == run.id).order_by(col(DigestItem.id))).all()
     return [Counted(i.kind, i.item_id, i.event, i.minutes, i.work_date, i.category) for i in items]
 
 
@@ -248,7 +248,7 @@ def record_counted(session: Session, *, run: DigestRun, counted: list[Counted]) 
         ids = [c.item_id for c in once if c.kind == kind]
         taken |= {(kind, item_id, event) for item_id, event in session.exec(select(
             DigestItem.item_id, DigestItem.event).where(DigestItem.kind == kind, col(DigestItem.item_id).in_(ids)))}
-    rows = [DigestItem(run_id=run.id, engagement_id=run.engagement_id, kind=c.kind,  # type: ignore[arg-type]
+    rows = [DigestItem(run_id=id_of(run), engagement_id=run.engagement_id, kind=c.kind,
                        item_id=c.item_id, event=c.event, minutes=c.minutes, work_date=c.work_date,
                        category=c.category, recorded_at=run.posted_at)
             for c in counted if (c.kind, c.item_id, c.event) not in taken]
@@ -263,7 +263,7 @@ def _open_questions_at(session: Session, *, eid: int, at: datetime, current: boo
         return capture.open_questions(session, engagement_id=eid)
     found = session.exec(select(Question).where(
         Question.engagement_id == eid, Question.asked_at < at, _live_at(Question.deleted_at, at),
-        or_(and_(Question.status == capture.OPEN_QUESTION, col(Question.first_response_at).is_(None)),
+        or_(and_(col(Question.status) == capture.OPEN_QUESTION, col(Question.first_response_at).is_(None)),
             col(Question.first_response_at) >= at))).all()
     return sorted(found, key=lambda q: (q.asked_at, q.id or 0))
 
@@ -316,7 +316,7 @@ def assemble(session: Session, *, engagement: Engagement, week: Week, at: dateti
     delivered = [s for s in states if s.artifact.delivered_at is not None
                  and week.start <= s.artifact.delivered_at < week.end]
     high = session.exec(select(Risk).where(Risk.engagement_id == eid, Risk.severity == "high",
-                                           col(Risk.status) != "closed").order_by(Risk.number)).all()
+                                           col(Risk.status) != "closed").order_by(col(Risk.number))).all()
     return WeeklyDigest(
         engagement=engagement, week=week, at=at, posted_at=posted_at, week_minutes=sum(week_by_category.values()),
         week_by_category={k: v for k, v in week_by_category.items() if v}, late_by_week=sorted(late.items()),
@@ -379,9 +379,10 @@ def weekly_minutes(session: Session, *, engagement: Engagement, week: Week,
                    count: int = CHART_WEEKS) -> list[tuple[Week, int]]:
     """Minutes logged in each of the `count` weeks ending with `week`, oldest first."""
     weeks = [week_of(engagement, today=week.monday - timedelta(weeks=n)) for n in range(count - 1, -1, -1)]
-    rows = session.exec(select(TimeEntry.work_date, func.sum(TimeEntry.minutes)).where(
+    rows = session.exec(select(col(TimeEntry.work_date), func.sum(TimeEntry.minutes)).where(
         TimeEntry.engagement_id == engagement.id, TimeEntry.work_date >= weeks[0].monday,
-        TimeEntry.work_date <= week.sunday, col(TimeEntry.deleted_at).is_(None)).group_by(TimeEntry.work_date)).all()
+        TimeEntry.work_date <= week.sunday, col(TimeEntry.deleted_at).is_(None))
+        .group_by(col(TimeEntry.work_date))).all()
     totals = dict.fromkeys((w.key for w in weeks), 0)
     for work_date, minutes in rows:
         year, number, _ = work_date.isocalendar()

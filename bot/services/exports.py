@@ -11,10 +11,10 @@ from decimal import Decimal
 from numbers import Number
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot import formatting
-from bot.models import Engagement, Question, ReviewRequest, TimeEntry
+from bot.models import Engagement, Question, ReviewRequest, TimeEntry, id_of
 from bot.redact import redact
 from bot.services import registers
 from bot.services.categories import mode_of
@@ -69,7 +69,7 @@ def parse_month(text: str) -> date:
 def month_entries(session: Session, *, engagement: Engagement, month: date, include_deleted: bool) -> list[TimeEntry]:
     """The month's entries, oldest first (deleted ones too when asked, for the audit trail)."""
     first = month_start(month)
-    return entries_between(session, engagement_id=engagement.id, start=first, end=month_end(first),  # type: ignore[arg-type]
+    return entries_between(session, engagement_id=id_of(engagement), start=first, end=month_end(first),
                            include_deleted=include_deleted)
 
 
@@ -131,14 +131,14 @@ def _records(rows: list[Any], fields: tuple[str, ...], engagement: Engagement) -
 def questions_records(session: Session, *, engagement: Engagement) -> list[dict[str, Any]]:
     """Every question of the engagement, oldest first (deleted ones marked, their text gone)."""
     rows = session.exec(select(Question).where(Question.engagement_id == engagement.id)
-                        .order_by(Question.asked_at, Question.id)).all()
+                        .order_by(col(Question.asked_at), col(Question.id))).all()
     return _records(list(rows), QUESTION_FIELDS, engagement)
 
 
 def reviews_records(session: Session, *, engagement: Engagement) -> list[dict[str, Any]]:
     """Every review request of the engagement, oldest first."""
     rows = session.exec(select(ReviewRequest).where(ReviewRequest.engagement_id == engagement.id)
-                        .order_by(ReviewRequest.requested_at, ReviewRequest.id)).all()
+                        .order_by(col(ReviewRequest.requested_at), col(ReviewRequest.id))).all()
     return _records(list(rows), REVIEW_FIELDS, engagement)
 
 
@@ -181,7 +181,7 @@ def decisions_records(session: Session, *, engagement: Engagement) -> list[dict[
     """The decision log, by number; links to other decisions by number; options and deciders as lists."""
     from bot.services.decisions import list_decisions, options_list
 
-    rows = list_decisions(session, engagement_id=engagement.id)  # type: ignore[arg-type]
+    rows = list_decisions(session, engagement_id=id_of(engagement))
     numbers = {d.id: d.number for d in rows}
     return [{
         "number": d.number, "engagement": engagement.name, "title": d.title, "status": d.status,

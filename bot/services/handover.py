@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from bot import calendar, formatting, markdown
 from bot.calendar import add_months
 from bot.formatting import duration
-from bot.models import Decision, Engagement, TimeEntry
+from bot.models import Decision, Engagement, TimeEntry, id_of
 from bot.redact import redact
 from bot.services import artifacts, capture, engagements, lifecycle, people, registers, retainer, risks
 from bot.services.business_hours import business_hours_between
@@ -92,7 +92,7 @@ def architecture_part(session: Session, *, engagement: Engagement, names: dict[s
              (f"Internal owner: {_cell(names.get(owner, owner))} maintains the architecture and the systems below."
               if owner else "No internal owner named — name one in `/cto setup` (or `ctobot client add --owner`)."),
              "", "### Systems", ""]
-    lines += register_section(SYSTEM, registers.all_entries(session, SYSTEM, engagement_id=engagement.id))  # type: ignore[arg-type]
+    lines += register_section(SYSTEM, registers.all_entries(session, SYSTEM, engagement_id=id_of(engagement)))
     lines += ["", "### Decisions (accepted ADRs)", ""]
     accepted = [d for d in decisions if d.status == "accepted"]
     lines += [f"- ADR-{d.number:04d} {_cell(d.title)} (accepted {_day(d.decided_at)})" for d in accepted] or [
@@ -102,7 +102,7 @@ def architecture_part(session: Session, *, engagement: Engagement, names: dict[s
 
 def vendors_part(session: Session, *, engagement: Engagement) -> list[str]:
     """Part 2: the active vendors with terms, cost, renewal, notice deadline and both escalation contacts."""
-    entries = registers.all_entries(session, VENDOR, engagement_id=engagement.id)  # type: ignore[arg-type]
+    entries = registers.all_entries(session, VENDOR, engagement_id=id_of(engagement))
     active = [v for v in entries if v.status in VENDOR.current]
     lines = ["## 2. Vendors", ""]
     if not active:
@@ -117,7 +117,7 @@ def roadmap_part(session: Session, *, engagement: Engagement, today: date) -> li
     """Part 3: the roadmap for the two quarters after the engagement, by quarter, with commercial targets."""
     quarters = roadmap_quarters(engagement, today=today)
     since = f"after the engagement's end on {engagement.end_date:%Y-%m-%d}" if engagement.end_date else "from today"
-    items = [i for i in registers.all_entries(session, ROADMAP, engagement_id=engagement.id)  # type: ignore[arg-type]
+    items = [i for i in registers.all_entries(session, ROADMAP, engagement_id=id_of(engagement))
              if i.status != "dropped"]
     lines = ["## 3. Roadmap for the next two quarters", "", f"{quarters[0]} and {quarters[1]}, {since}."]
     for quarter in quarters:
@@ -143,7 +143,7 @@ def checkin_part(engagement: Engagement, *, names: dict[str, str], now: datetime
     if engagement.end_date is None:
         return lines + [f"A {cadence} check-in after the end with {who}; it starts once an end date is set "
                         f"(`/cto end`)."]
-    upcoming = []
+    upcoming: list[lifecycle.CheckIn] = []
     number = (latest.number + 1) if (latest := lifecycle.latest_checkin(engagement, now=now)) else 1
     while len(upcoming) < CHECKINS_SHOWN and (ci := lifecycle.checkin(engagement, number)) is not None:
         upcoming.append(ci)
@@ -170,9 +170,9 @@ def _late(engagement: Engagement, artifact: Any) -> str:
 
 def hours_by_month(session: Session, *, engagement_id: int) -> dict[date, dict[str, int]]:
     """Minutes per month (its first day) and category, oldest month first; deleted entries left out."""
-    rows = session.exec(select(TimeEntry.work_date, TimeEntry.category, func.sum(TimeEntry.minutes)).where(
+    rows = session.exec(select(col(TimeEntry.work_date), col(TimeEntry.category), func.sum(TimeEntry.minutes)).where(
         TimeEntry.engagement_id == engagement_id, col(TimeEntry.deleted_at).is_(None))
-        .group_by(TimeEntry.work_date, TimeEntry.category)).all()
+        .group_by(col(TimeEntry.work_date), col(TimeEntry.category))).all()
     months: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for work_date, category, minutes in rows:
         months[calendar.month_start(work_date)][category] += int(minutes)
@@ -182,19 +182,19 @@ def hours_by_month(session: Session, *, engagement_id: int) -> dict[date, dict[s
 def adr_index(session: Session, *, engagement_id: int) -> list[Decision]:
     """Every decision of the engagement by number, whatever its status."""
     return list(session.exec(select(Decision).where(Decision.engagement_id == engagement_id)
-                             .order_by(Decision.number)).all())
+                             .order_by(col(Decision.number))).all())
 
 
 def people_named(session: Session, *, engagement: Engagement) -> set[str]:
     """The user ids the pack names: CTOs, founders, the internal owner and whoever asked an open question."""
     e = engagement
-    asked_by = {q.asker_user_id for q in capture.open_questions(session, engagement_id=e.id)}  # type: ignore[arg-type]
+    asked_by = {q.asker_user_id for q in capture.open_questions(session, engagement_id=id_of(e))}
     return {*e.cto_user_ids, *e.founder_user_ids, *([e.internal_owner_id] if e.internal_owner_id else []), *asked_by}
 
 
 def handover_markdown(session: Session, *, engagement: Engagement, now: datetime, today: date) -> str:
     """The handover pack of the engagement as Markdown."""
-    eid: int = engagement.id  # type: ignore[assignment]
+    eid = id_of(engagement)
     status = engagements.engagement_status(session, engagement=engagement, today=today)
     months = hours_by_month(session, engagement_id=eid)
     decisions = adr_index(session, engagement_id=eid)

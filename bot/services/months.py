@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from bot import calendar
 from bot.db.unique import insert_once
 from bot.errors import InvalidInput
-from bot.models import Engagement, MonthStatement, StatementAmendment, TimeEntry, utcnow
+from bot.models import Engagement, MonthStatement, StatementAmendment, TimeEntry, id_of, utcnow
 from bot.models.month import AMENDED, CLOSED, OPEN, SENT
 from bot.services.retainer import Band
 from bot.services.runs import CLAIM_LEASE
@@ -73,7 +73,7 @@ def check_closable(session: Session, *, engagement: Engagement, month: date, tod
     if calendar.month_end(first) < engagement.start_date or (engagement.end_date and first > engagement.end_date):
         raise InvalidInput(f"{engagement.display_name}'s engagement did not run in {first:%B %Y}, so it has no "
                            "statement.")
-    row = find(session, engagement_id=engagement.id, month=first)  # type: ignore[arg-type]
+    row = find(session, engagement_id=id_of(engagement), month=first)
     if row is not None and row.state in SENT_STATES:
         raise InvalidInput(already_sent_text(engagement, row))
     return row
@@ -82,7 +82,7 @@ def check_closable(session: Session, *, engagement: Engagement, month: date, tod
 def close(session: Session, *, engagement: Engagement, month: date, closed_by: str | None,
           now: datetime | None = None) -> MonthStatement:
     """Mark the month closed (by `closed_by`, or None: by the grace's end); a sent month stays as it is."""
-    row = get_or_open(session, engagement_id=engagement.id, month=month)  # type: ignore[arg-type]
+    row = get_or_open(session, engagement_id=id_of(engagement), month=month)
     if row.state in (OPEN, CLOSED):
         row.state, row.closed_by, row.closed_at = CLOSED, closed_by, now or utcnow()
         session.add(row)
@@ -158,7 +158,7 @@ def claim_amendment(session: Session, *, row: MonthStatement, now_ledger: Ledger
     """Claim the amendment the month's entries call for; None when there is nothing new, or another process
     holds a live claim. A stale claim (its poster died or Slack refused it) is taken over with today's figures."""
     now = now or utcnow()
-    existing = amendments(session, statement_id=row.id)  # type: ignore[arg-type]
+    existing = amendments(session, statement_id=id_of(row))
     posted = [a for a in existing if a.posted_at is not None]
     last_sha = posted[-1].ledger_sha if posted else row.ledger_sha
     last_minutes = posted[-1].total_minutes if posted else int(row.minutes_sent or 0)
@@ -167,20 +167,20 @@ def claim_amendment(session: Session, *, row: MonthStatement, now_ledger: Ledger
         stale = pending[-1]
         if stale.claimed_at >= now - lease:
             return None
-        result = session.execute(
+        result = session.exec(
             update(StatementAmendment)
             .where(col(StatementAmendment.id) == stale.id, col(StatementAmendment.posted_at).is_(None),
                    col(StatementAmendment.claimed_at) < now - lease)
             .values(claimed_at=now, claimed_by=claimed_by[:100], error=None, total_minutes=now_ledger.minutes,
                     delta_minutes=now_ledger.minutes - last_minutes, ledger_sha=now_ledger.sha))
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        if result.rowcount != 1:
             return None
         since = stale.claimed_at
         session.refresh(stale)
         return AmendmentClaim(stale, last_minutes, since)
     if now_ledger.sha == last_sha:
         return None
-    amendment = StatementAmendment(statement_id=row.id, number=(existing[-1].number if existing else 0) + 1,  # type: ignore[arg-type]
+    amendment = StatementAmendment(statement_id=id_of(row), number=(existing[-1].number if existing else 0) + 1,
                                    delta_minutes=now_ledger.minutes - last_minutes,
                                    total_minutes=now_ledger.minutes, ledger_sha=now_ledger.sha, claimed_at=now,
                                    claimed_by=claimed_by[:100])

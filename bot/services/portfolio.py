@@ -16,7 +16,7 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from bot import calendar
-from bot.models import Engagement, Risk
+from bot.models import Engagement, Risk, id_of
 from bot.services import artifacts, engagements, reminders, retainer, risks, schedule
 from bot.services.artifacts import ArtifactState
 from bot.services.reminders import NoticeDue
@@ -109,7 +109,7 @@ def client_month(session: Session, *, engagement: Engagement, now: datetime) -> 
     summary = retainer.month_summary(session, engagement=engagement, month=today, today=today)
     overdue = sorted((s for s in artifacts.schedule_states(session, engagement=engagement, today=today)
                       if s.state == "overdue"), key=lambda s: (s.artifact.due_date, artifacts.KINDS.index(s.kind)))
-    high = sorted((r for r in risks.open_risks(session, engagement_id=engagement.id)  # type: ignore[arg-type]
+    high = sorted((r for r in risks.open_risks(session, engagement_id=id_of(engagement))
                    if r.severity == "high"), key=lambda r: r.number)
     renewals = reminders.notices_within(session, engagement=engagement, today=today, days=reminders.RENEWALS_DAYS)
     return ClientMonth(engagement=engagement, today=today, summary=summary, overdue=overdue, high_risks=high,

@@ -14,12 +14,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot import calendar
 from bot.db.unique import insert_once
 from bot.errors import InvalidInput, NotFound
-from bot.models import Artifact, Engagement, utcnow
+from bot.models import Artifact, Engagement, id_of, utcnow
 from bot.models.registers import RegisterFields
 from bot.redact import redact
 from bot.services.engagements import require_cto
@@ -104,7 +104,7 @@ def _text(value: Any, limit: int) -> str:
 def get_entry(session: Session, spec: KindSpec, *, engagement: Engagement, number: int) -> Any:
     """Entry N of the engagement's register of this kind; NotFound otherwise."""
     model = spec.model
-    entry = session.exec(select(model).where(model.engagement_id == engagement.id,  # type: ignore[attr-defined]
+    entry = session.exec(select(model).where(model.engagement_id == engagement.id,
                                              model.number == number)).first()
     if entry is None:
         raise NotFound(f"There is no {spec.noun} {number}. `{spec.command}` lists them.")
@@ -125,8 +125,8 @@ def add_entry(session: Session, spec: KindSpec, *, engagement: Engagement, user_
     model = spec.model
     for _ in range(5):  # two people adding at once: the loser takes the next number
         number = (session.exec(select(func.max(model.number)).where(
-            model.engagement_id == engagement.id)).one() or 0) + 1  # type: ignore[attr-defined]
-        entry = model(engagement_id=engagement.id, number=number, title=title, status=spec.statuses[0],
+            model.engagement_id == engagement.id)).one() or 0) + 1
+        entry = model(engagement_id=id_of(engagement), number=number, title=title, status=spec.statuses[0],
                       opened_by=user_id, opened_at=now, status_changed_at=now,
                       owner=_text(owner, OWNER_LENGTH) or None, **cleaned)
         spec.check(entry)
@@ -199,15 +199,15 @@ def set_status(session: Session, spec: KindSpec, *, engagement: Engagement, numb
 def list_entries(session: Session, spec: KindSpec, *, engagement_id: int) -> list[Any]:
     """Every entry: the current ones first in the kind's order, then the others in the same order."""
     model = spec.model
-    rows = list(session.exec(select(model).where(model.engagement_id == engagement_id)).all())  # type: ignore[attr-defined]
+    rows = list(session.exec(select(model).where(model.engagement_id == engagement_id)).all())
     return sorted(rows, key=lambda e: (e.status not in spec.current, spec.sort(e)))
 
 
 def all_entries(session: Session, spec: KindSpec, *, engagement_id: int) -> list[Any]:
     """Every entry, by number."""
     model = spec.model
-    return list(session.exec(select(model).where(model.engagement_id == engagement_id)  # type: ignore[attr-defined]
-                             .order_by(model.number)).all())
+    return list(session.exec(select(model).where(model.engagement_id == engagement_id)
+                             .order_by(col(model.number))).all())
 
 
 @dataclass(frozen=True)
@@ -223,7 +223,7 @@ class Changes:
 def changes_since(session: Session, spec: KindSpec, *, engagement: Engagement, since: date) -> Changes:
     """The change report from the start of `since` in the engagement's time zone."""
     start = datetime.combine(since, time(0), ZoneInfo(engagement.timezone))
-    entries = list_entries(session, spec, engagement_id=engagement.id)  # type: ignore[arg-type]
+    entries = list_entries(session, spec, engagement_id=id_of(engagement))
     new = [e for e in entries if e.opened_at >= start]
     before = [e for e in entries if e.opened_at < start]
     fixed = [e for e in before if e.status not in spec.current
@@ -241,7 +241,7 @@ def records(session: Session, spec: KindSpec, *, engagement: Engagement) -> list
     """The whole register of this kind, by number, keyed by export_fields (dates in ISO 8601)."""
     derived = {name: how for name, _, how in spec.derived}
     out = []
-    for entry in all_entries(session, spec, engagement_id=engagement.id):  # type: ignore[arg-type]
+    for entry in all_entries(session, spec, engagement_id=id_of(engagement)):
         record: dict[str, Any] = {}
         for name in export_fields(spec):
             value = (engagement.name if name == "engagement" else derived[name](entry) if name in derived

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.models import BuiltSystem, Engagement, Vendor
+from bot.models import BuiltSystem, Engagement, Vendor, id_of
 from bot.services import registers
 from bot.services.register_kinds import SYSTEM, VENDOR, notice_deadline
 
@@ -39,7 +39,7 @@ class NoticeDue:
 def notices_within(session: Session, *, engagement: Engagement, today: date, days: int) -> list[NoticeDue]:
     """Active vendors whose notice deadline falls from `today` to `days` days after it, soonest first."""
     due = []
-    for vendor in registers.list_entries(session, VENDOR, engagement_id=engagement.id):  # type: ignore[arg-type]
+    for vendor in registers.list_entries(session, VENDOR, engagement_id=id_of(engagement)):
         deadline = notice_deadline(vendor)
         if registers.is_current(VENDOR, vendor) and deadline is not None and today <= deadline <= today + timedelta(
                 days=days):
@@ -76,7 +76,7 @@ def system_nudge(session: Session, *, engagement: Engagement, now: datetime) -> 
     if local.weekday() != FRIDAY or local.time() < engagement.business_start:
         return None
     monday = datetime.combine(local.date() - timedelta(days=local.weekday()), time(0), tzinfo=zone)
-    systems = [s for s in registers.all_entries(session, SYSTEM, engagement_id=engagement.id)  # type: ignore[arg-type]
+    systems = [s for s in registers.all_entries(session, SYSTEM, engagement_id=id_of(engagement))
                if registers.is_current(SYSTEM, s) and monday <= s.opened_at.astimezone(zone) < monday
                + timedelta(days=7) and not has_note(s)]
     if not systems:

@@ -51,12 +51,13 @@ def force_claim(session: Session, *, engagement_id: int, kind: str, period: str,
 
 def _take_over(session: Session, *, engagement_id: int, kind: str, period: str, claimed_by: str, now: datetime,
                only_if_stale_before: datetime | None) -> DigestRun | None:
-    where = [DigestRun.engagement_id == engagement_id, DigestRun.kind == kind, DigestRun.period == period]
+    where = [col(DigestRun.engagement_id) == engagement_id, col(DigestRun.kind) == kind,
+             col(DigestRun.period) == period]
     if only_if_stale_before is not None:
         where += [col(DigestRun.posted_at).is_(None), col(DigestRun.claimed_at) < only_if_stale_before]
-    result = session.execute(update(DigestRun).where(*where)
-                             .values(claimed_at=now, claimed_by=claimed_by[:100], error=None))
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    result = session.exec(update(DigestRun).where(*where)
+                          .values(claimed_at=now, claimed_by=claimed_by[:100], error=None))
+    if result.rowcount != 1:
         return None
     run = find_run(session, engagement_id=engagement_id, kind=kind, period=period)
     if run is not None:

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from bot.errors import InvalidInput, NotFound
 from bot.formatting import duration
-from bot.models import Engagement, TimeEntry, utcnow
+from bot.models import Engagement, TimeEntry, id_of, utcnow
 from bot.redact import redact
 from bot.services.engagements import require_cto
 from bot.services.logtime_parser import LogtimeRequest, check_minutes, check_work_date, resolve_or_refuse
@@ -75,7 +75,7 @@ def log_time(session: Session, *, engagement: Engagement, user_id: str, request:
             return Logged(entry=existing, duplicate=True)
     request = _checked(request, today=today)
     _check_day(session, user_id=user_id, work_date=request.work_date, minutes=request.minutes)
-    entry = TimeEntry(engagement_id=engagement.id, user_id=user_id, work_date=request.work_date,  # type: ignore[arg-type]
+    entry = TimeEntry(engagement_id=id_of(engagement), user_id=user_id, work_date=request.work_date,
                       minutes=request.minutes, category=request.category, note=request.note, source=source,
                       source_ref=source_ref)
     session.add(entry)
@@ -133,7 +133,7 @@ def undo_last(session: Session, *, user_id: str, engagement: Engagement | None, 
     entry = session.exec(query.order_by(col(TimeEntry.created_at).desc(), col(TimeEntry.id).desc())).first()
     if entry is None:
         raise NotFound("You have logged nothing in the last 24 hours to undo. `/logtime list` shows this week.")
-    return delete_entry(session, entry_id=entry.id, user_id=user_id)  # type: ignore[arg-type]
+    return delete_entry(session, entry_id=id_of(entry), user_id=user_id)
 
 
 def entries_between(session: Session, *, engagement_id: int, start: date, end: date,
@@ -143,7 +143,8 @@ def entries_between(session: Session, *, engagement_id: int, start: date, end: d
                                     TimeEntry.work_date <= end)
     if not include_deleted:
         query = query.where(col(TimeEntry.deleted_at).is_(None))
-    return list(session.exec(query.order_by(TimeEntry.work_date, TimeEntry.created_at, TimeEntry.id)).all())
+    query = query.order_by(col(TimeEntry.work_date), col(TimeEntry.created_at), col(TimeEntry.id))
+    return list(session.exec(query).all())
 
 
 def week_entries(session: Session, *, engagement_id: int, today: date) -> list[TimeEntry]:

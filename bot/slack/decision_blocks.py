@@ -47,9 +47,9 @@ def card(decision: Decision, *, links: dict[int, int] | None = None) -> tuple[st
     if decision.status in ("accepted", "rejected") and decision.deciders:
         lines.append(f"{decision.status.title()} by " + ", ".join(f"<@{u}>" for u in decision.deciders))
     if decision.supersedes_id in links:
-        lines.append(f"Supersedes {label(links[decision.supersedes_id])}")  # type: ignore[index]
+        lines.append(f"Supersedes {label(links[decision.supersedes_id])}")
     if decision.superseded_by_id in links:
-        lines.append(f"Superseded by {label(links[decision.superseded_by_id])}")  # type: ignore[index]
+        lines.append(f"Superseded by {label(links[decision.superseded_by_id])}")
     value = str(decision.id)
     buttons = [_button("Draft ADR", ids.ACTION_DECISION_DRAFT, value)]
     if decision.status == "proposed":

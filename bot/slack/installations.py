@@ -69,19 +69,19 @@ class EncryptedInstallationStore(InstallationStore):
     def save_bot(self, bot: Bot) -> None:
         self._inner.save_bot(self._seal(bot))
 
-    def find_bot(self, **kwargs: Any) -> Bot | None:  # type: ignore[override]
+    def find_bot(self, **kwargs: Any) -> Bot | None:
         return self._open(self._inner.find_bot(**kwargs))
 
-    def find_installation(self, **kwargs: Any) -> Installation | None:  # type: ignore[override]
+    def find_installation(self, **kwargs: Any) -> Installation | None:
         return self._open(self._inner.find_installation(**kwargs))
 
-    def delete_bot(self, **kwargs: Any) -> None:  # type: ignore[override]
+    def delete_bot(self, **kwargs: Any) -> None:
         self._inner.delete_bot(**kwargs)
 
-    def delete_installation(self, **kwargs: Any) -> None:  # type: ignore[override]
+    def delete_installation(self, **kwargs: Any) -> None:
         self._inner.delete_installation(**kwargs)
 
-    def delete_all(self, **kwargs: Any) -> None:  # type: ignore[override]
+    def delete_all(self, **kwargs: Any) -> None:
         self._inner.delete_all(**kwargs)
 
 

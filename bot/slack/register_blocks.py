@@ -135,7 +135,7 @@ def _select(name: str, values: tuple[str, ...], initial: str | None) -> dict[str
     element: dict[str, Any] = {"type": "static_select", "action_id": name,
                                "options": [_option(v) for v in values]}
     if initial in values:
-        element["initial_option"] = _option(initial)  # type: ignore[arg-type]
+        element["initial_option"] = _option(initial)
     return element
 
 
