@@ -14,7 +14,7 @@ from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot.deps import Deps
-from bot.errors import NotAllowed
+from bot.errors import InvalidInput, NotAllowed
 from bot.models import Engagement
 from bot.services import engagements, ownership
 from bot.services.ownership import Scope
@@ -86,12 +86,20 @@ class Request:
         """The request a listener was called for."""
         user = body.get("user")
         user_id = body.get("user_id") or (user.get("id") if isinstance(user, dict) else None) or context.user_id
-        event = body.get("event") if isinstance(body.get("event"), dict) else {}
+        event = body.get("event")
+        event = event if isinstance(event, dict) else {}
         return cls(deps=deps, client=client, context=context, body=body, team_id=team_of(context, body),
                    user_id=user_id or "", channel_id=body.get("channel_id") or channel_of(body)
                    or event.get("channel") or None,
                    text=(body.get("text") or "").strip() if body.get("command") else "",
                    trigger_id=body.get("trigger_id"))
+
+    @property
+    def channel(self) -> str:
+        """The channel the request came from; a slash command always has one."""
+        if not self.channel_id:
+            raise InvalidInput("Run this in a channel or a direct message with ctobot.")
+        return self.channel_id
 
     @property
     def words(self) -> list[str]:

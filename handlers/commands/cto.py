@@ -145,7 +145,7 @@ def open_setup(req: Request, respond: Respond) -> Reply:
         elif req.deps.settings.cto_user_ids and req.user_id not in req.deps.settings.cto_user_ids:
             raise NotAllowed("Only a CTO can set up a client engagement (see CTO_USER_IDS).")
         today = calendar.local_today(engagement) if engagement else utcnow().date()
-        return Reply(modal=blocks.setup_modal(channel_id=req.channel_id, team_id=req.team_id, user_id=req.user_id,
+        return Reply(modal=blocks.setup_modal(channel_id=req.channel, team_id=req.team_id, user_id=req.user_id,
                                               engagement=engagement, today=today),
                      on_modal_error=_setup_failed)
 

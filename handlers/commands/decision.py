@@ -11,7 +11,7 @@ from sqlmodel import Session
 from bot.db import transaction
 from bot.deps import Deps
 from bot.errors import InvalidInput
-from bot.models import Decision
+from bot.models import Decision, id_of
 from bot.services import decisions
 from bot.slack import blocks, decision_blocks, ids
 from bot.slack.mrkdwn import escape
@@ -53,12 +53,12 @@ def _record(req: Request, session: Session) -> Reply:
     """`/decision <title>` records it (its card goes to the channel); `/decision` alone opens the modal."""
     engagement = req.engagement(session)
     if not req.text:
-        return Reply(modal=decision_blocks.new_decision_modal(channel_id=req.channel_id))
+        return Reply(modal=decision_blocks.new_decision_modal(channel_id=req.channel))
     decision = decisions.record_decision(session, engagement=engagement, title=req.text, user_id=req.user_id,
-                                         channel_id=req.channel_id)
+                                         channel_id=req.channel)
     return Reply(text=f"Recorded {decisions.label(decision.number)}: {escape(decision.title)}. "
                       f"Its card is in the channel; discuss in its thread.",
-                 after=[partial(decision_work.post_card, req.deps, req.client, decision.id)])
+                 after=[partial(decision_work.post_card, req.deps, req.client, id_of(decision))])
 
 
 def _list(req: Request, session: Session) -> Reply:
@@ -79,11 +79,11 @@ def _numbered(req: Request, session: Session) -> Reply:
     if sub == "draft":
         require_thread(decision)
         return Reply(text=f"Drafting the ADR for {decisions.label(decision.number)} in its thread…",
-                     after=[partial(decision_work.draft_in_thread, req.deps, req.client, decision.id)])
+                     after=[partial(decision_work.draft_in_thread, req.deps, req.client, id_of(decision))])
     decision, changed = decisions.decide(session, engagement=engagement, decision=decision, user_id=req.user_id,
                                          verb=sub)
-    return Reply(text=decide_reply(decision, changed, sub),
-                 after=[partial(decision_work.after_decision, req.deps, req.client, decision.id)] if changed else [])
+    after = [partial(decision_work.after_decision, req.deps, req.client, id_of(decision))] if changed else []
+    return Reply(text=decide_reply(decision, changed, sub), after=after)
 
 
 def _supersede(req: Request, session: Session) -> Reply:
@@ -93,11 +93,11 @@ def _supersede(req: Request, session: Session) -> Reply:
     if len(req.words) < 3:
         raise InvalidInput("Name the new decision: `/decision supersede 3 Use Postgres 16 for events`.")
     new, old = decisions.supersede(session, engagement=engagement, number=number,
-                                   title=" ".join(req.words[2:]), user_id=req.user_id, channel_id=req.channel_id)
+                                   title=" ".join(req.words[2:]), user_id=req.user_id, channel_id=req.channel)
     return Reply(text=f"Recorded {decisions.label(new.number)}: {escape(new.title)}, superseding "
                       f"{decisions.label(old.number)}.",
-                 after=[partial(decision_work.post_card, req.deps, req.client, new.id),
-                        partial(decision_work.refresh_card, req.deps, req.client, old.id)])
+                 after=[partial(decision_work.post_card, req.deps, req.client, id_of(new)),
+                        partial(decision_work.refresh_card, req.deps, req.client, id_of(old))])
 
 
 def _number(req: Request) -> int:

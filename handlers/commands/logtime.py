@@ -14,7 +14,7 @@ from bot.db import transaction
 from bot.deps import Deps
 from bot.errors import DomainError, InvalidInput, NotAllowed
 from bot.formatting import duration
-from bot.models import Engagement
+from bot.models import Engagement, id_of
 from bot.services import engagements, exports, months, retainer, timelog
 from bot.services.logtime_parser import parse_logtime
 from bot.slack import blocks, ids, timelog_blocks
@@ -82,7 +82,7 @@ def _export(req: Request, session: Session, engagement: Engagement | None, words
     month = _month_arg(words[1:], default=req.today(engagement))
     return Reply(text=f"Preparing {escape(engagement.display_name)}'s hours for {month:%B %Y} as a Harvest CSV; "
                       "I'll send it to you in a direct message.",
-                 after=[partial(send_month_csv, req.deps, req.client, engagement_id=engagement.id, month=month,
+                 after=[partial(send_month_csv, req.deps, req.client, engagement_id=id_of(engagement), month=month,
                                 user_id=req.user_id)])
 
 
@@ -104,7 +104,7 @@ def _log(req: Request, session: Session, engagement: Engagement | None, words: l
     text, message_blocks = timelog_blocks.logged_message(logged.entry, engagement=engagement, summary=summary,
                                                          today=today)
     return Reply(text=text, blocks=message_blocks,
-                 after=[partial(ledger_changed, req.deps, engagement.id, [request.work_date])])
+                 after=[partial(ledger_changed, req.deps, id_of(engagement), [request.work_date])])
 
 
 SUBCOMMANDS: dict[str, Callable[[Request, Session, Engagement | None, list[str]], Reply]] = {

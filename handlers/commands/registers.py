@@ -88,12 +88,12 @@ def _modal(req: Request, session: Session, spec: KindSpec, engagement: Engagemen
     if req.sub == "add":
         if not spec.anyone_adds:
             engagements.require_cto(engagement, req.user_id, to=f"add {spec.plural}")
-        return Reply(modal=register_blocks.edit_modal(spec, channel_id=req.channel_id,
+        return Reply(modal=register_blocks.edit_modal(spec, channel_id=req.channel,
                                                       title=req.text[len(req.words[0]):].strip()))
     number = _number(spec, req.words, req.sub)
     engagements.require_cto(engagement, req.user_id, to=f"edit {spec.plural}")
     entry = registers.get_entry(session, spec, engagement=engagement, number=number)
-    return Reply(modal=register_blocks.edit_modal(spec, channel_id=req.channel_id, entry=entry))
+    return Reply(modal=register_blocks.edit_modal(spec, channel_id=req.channel, entry=entry))
 
 
 def _change(session: Any, spec: KindSpec, engagement: Engagement, words: list[str], sub: str, user_id: str,
@@ -108,10 +108,10 @@ def _change(session: Any, spec: KindSpec, engagement: Engagement, words: list[st
         status, text_field, past = spec.verbs[sub]
         number = _number(spec, words, sub, " <note>" if text_field == "close_note" else " <rationale>")
         rest = " ".join(words[2:])
-        values = {text_field: rest} if text_field != "close_note" else None
+        changed: dict[str, Any] | None = {text_field: rest} if text_field != "close_note" else None
         entry = registers.set_status(session, spec, engagement=engagement, number=number, status=status,
                                      user_id=user_id, note=rest if text_field == "close_note" else "",
-                                     values=values, verb=sub)
+                                     values=changed, verb=sub)
         return f"{past} {spec.noun} {spec.label(entry.number)}: {escape(entry.title)}"
     if sub == "set":
         number = _number(spec, words, sub, f" {spec.statuses[-1]}")

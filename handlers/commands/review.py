@@ -43,7 +43,7 @@ def _list(req: Request, session: Session) -> Reply:
 def _request(req: Request, session: Session) -> Reply:
     """`/review <PR URL> [note]`: recorded once per URL."""
     review, new = capture.request_review(session, engagement=req.engagement(session), text=req.text,
-                                         channel_id=req.channel_id, requester_id=req.user_id)
+                                         channel_id=req.channel, requester_id=req.user_id)
     if new:
         return Reply(text=f"Recorded a review request for {review.url}"
                           f"{' — ' + inline(review.note) if review.note else ''}. The CTO will see it in "

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeGuard
 
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
@@ -27,7 +27,7 @@ PLAIN_SUBTYPES = (None, "thread_broadcast", "file_share", "me_message")
 TS = re.compile(r"\d{1,12}\.\d{1,9}")
 
 
-def _is_ts(value: Any) -> bool:
+def _is_ts(value: Any) -> TypeGuard[str]:
     """Whether `value` is a Slack message timestamp ("1763805600.000100")."""
     return isinstance(value, str) and TS.fullmatch(value) is not None
 
@@ -46,9 +46,10 @@ def _message(event: Any, channel_id: str) -> SlackMessage | None:
 def record_event(deps: Deps, event: dict[str, Any], *, team_id: str, bot_user_id: str | None) -> Captured | None:
     """Commit what the event means for its channel's engagement; None when it means nothing."""
     kind = event.get("type")
+    item: dict[str, Any] = {}
     if kind == "reaction_added":
-        item = event.get("item")
-        item = item if isinstance(item, dict) else {}
+        given = event.get("item")
+        item = given if isinstance(given, dict) else {}
         channel_id, ts = item.get("channel"), item.get("ts")
     else:
         channel_id, ts = event.get("channel"), event.get("ts")

@@ -83,7 +83,8 @@ def register(app: App, deps: Deps) -> None:
         deps.background.submit(ledger_changed, deps, engagement_id, saved.changed_days)
 
 
-def _confirm(client: WebClient, channel_id: str | None, user_id: str, text: str, message_blocks: list) -> None:  # type: ignore[type-arg]
+def _confirm(client: WebClient, channel_id: str | None, user_id: str, text: str,
+             message_blocks: list[dict[str, Any]]) -> None:
     if channel_id and not channel_id.startswith("D"):
         try:
             client.chat_postEphemeral(channel=channel_id, user=user_id, text=text, blocks=message_blocks)
