@@ -492,9 +492,9 @@ def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfo
 
     from bot.db import transaction
+    from bot.flows.scheduled_posts import post_digest
     from bot.models import utcnow
     from bot.runtime import build_deps
-    from bot.scheduled_posts import post_digest
     from bot.services import digest, engagements
 
     if args.force and not args.post:
@@ -533,7 +533,7 @@ def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_close(settings: Settings, args: argparse.Namespace) -> int:
     from bot.db import transaction
-    from bot.month_close import close_and_send
+    from bot.flows.month_close import close_and_send
     from bot.runtime import build_deps
     from bot.services import engagements, months
 

@@ -9,30 +9,14 @@ from slack_bolt import Ack, App, BoltContext, Respond
 
 from bot.db import transaction
 from bot.deps import Deps
-from bot.errors import DomainError
+from bot.flows.month_close import local_today, send_and_tell
 from bot.models import MonthStatement, utcnow
-from bot.month_close import close_and_send, local_today
 from bot.services import engagements, months, ownership
 from bot.slack import ids
-from bot.slack.mrkdwn import escape
-from bot.slack.statement_blocks import post_result_text
 from handlers.context import request_scope
 from handlers.errors import user_errors
 
 logger = logging.getLogger(__name__)
-
-
-def send_and_tell(deps: Deps, respond: Respond, *, engagement_id: int, month: Any, user_id: str,
-                  replace_original: bool) -> None:
-    """Close and send in the background, then tell the CTO where it went (or why it did not)."""
-    month_text = f"{month:%B %Y}"
-    try:
-        result = close_and_send(deps, engagement_id=engagement_id, month=month, closed_by=user_id,
-                                claimed_by=f"slack:{user_id}")
-    except DomainError as exc:
-        respond(text=escape(exc.message), replace_original=False)
-        return
-    respond(text=post_result_text(result, month_text=month_text), replace_original=replace_original and result.posted)
 
 
 def register(app: App, deps: Deps) -> None:

@@ -13,14 +13,14 @@ from slack_sdk.errors import SlackApiError
 from bot.db import transaction
 from bot.deps import Deps
 from bot.errors import InvalidInput, NotAllowed
+from bot.flows.handover_send import send_handover
+from bot.flows.month_close import last_month, local_today, send_and_tell
 from bot.models import utcnow
-from bot.month_close import last_month, local_today
 from bot.services import capture, digest, engagements, lifecycle, months, portfolio, retainer
 from bot.slack import blocks, capture_blocks, digest_blocks, ids, lifecycle_blocks, portfolio_blocks
 from bot.slack.mrkdwn import escape
 from handlers.context import team_of
 from handlers.errors import user_errors
-from handlers.handover_send import send_handover
 
 logger = logging.getLogger(__name__)
 
@@ -135,8 +135,6 @@ def handover_reply(*, command: dict[str, Any], body: dict[str, Any], client: Web
 def close_reply(*, command: dict[str, Any], body: dict[str, Any], rest: str, respond: Respond, context: BoltContext,
                 deps: Deps) -> dict[str, Any]:
     """`/cto close [YYYY-MM]` (CTO only): close the month (default: last month) and send its statement."""
-    from handlers.actions.statement import send_and_tell
-
     user_id, now = command["user_id"], utcnow()
     with transaction(deps.session_factory) as session:
         engagement = engagements.require_engagement(

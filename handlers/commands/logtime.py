@@ -14,6 +14,7 @@ from slack_sdk import WebClient
 from bot.db import transaction
 from bot.deps import Deps
 from bot.errors import DomainError, InvalidInput, NotAllowed
+from bot.flows.time_entries import ledger_changed, send_month_csv
 from bot.formatting import duration
 from bot.models import Engagement
 from bot.services import engagements, exports, months, retainer, timelog
@@ -23,7 +24,6 @@ from bot.slack.mrkdwn import escape
 from handlers.clock import user_today
 from handlers.context import team_of
 from handlers.errors import user_errors
-from handlers.timelog_export import send_month_csv
 
 logger = logging.getLogger(__name__)
 SUBCOMMANDS = ("help", "list", "undo", "export")
@@ -105,22 +105,6 @@ def register(app: App, deps: Deps) -> None:
             deps.background.submit(after)
         if modal is not None:
             client.views_open(trigger_id=command["trigger_id"], view=modal)
-
-
-def check_budget(deps: Deps, engagement_id: int) -> None:
-    """Send any budget alert that this entry made due (claimed once per month, whoever gets there first)."""
-    from scheduler.jobs import run_budget_alerts
-
-    run_budget_alerts(deps, engagement_id)
-
-
-def ledger_changed(deps: Deps, engagement_id: int, days: list[date | None]) -> None:
-    """After entries on `days` changed: any budget note now due, and an amendment for each sent month among them."""
-    from bot.month_close import amend_sent_months
-    from scheduler.jobs import process_name
-
-    check_budget(deps, engagement_id)
-    amend_sent_months(deps, engagement_id=engagement_id, days=days, claimed_by=process_name())
 
 
 def _require(engagement: Engagement | None) -> Engagement:

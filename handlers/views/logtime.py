@@ -98,7 +98,7 @@ def register(app: App, deps: Deps) -> None:
             confirm_in = meta.get("channel_id") if here.engagement is not None and here.holds(engagement) else None
         ack()
         deps.background.submit(_confirm, client, confirm_in, user_id, text, message_blocks)
-        from handlers.commands.logtime import ledger_changed
+        from bot.flows.time_entries import ledger_changed
 
         deps.background.submit(ledger_changed, deps, engagement_id, changed_days)
 

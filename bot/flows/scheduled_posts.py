@@ -135,7 +135,7 @@ def _find_earlier_post(target: _Target, *, metadata: dict[str, Any], since: date
 
 def _post(deps: Deps, target: _Target, *, kind: str, period: str, what: str, text: str, blocks: Any,
           taken_over_since: datetime | None,
-          on_posted: Callable[[Session, DigestRun], None] | None = None) -> PostResult:
+          on_posted: Callable[[Session, DigestRun], object] | None = None) -> PostResult:
     """Post the claimed message (unless a taken-over claim's message is already there) and record the outcome;
     `on_posted` records what the post counted, in the same transaction (so a post Slack did not take marks
     nothing)."""
@@ -281,6 +281,7 @@ def post_statement(deps: Deps, *, engagement_id: int, claimed_by: str, month: da
         entries = ledger.entries
 
     def record(session: Session, run: DigestRun) -> None:
+        assert run.channel_id is not None and run.message_ts is not None  # mark_posted recorded them
         months.record_sent(session, engagement_id=engagement_id, month=month, band=built.summary.band,
                            minutes=ledger.minutes, sha=ledger.sha, channel_id=run.channel_id,
                            message_ts=run.message_ts, automatic=automatic, now=now)
@@ -303,7 +304,7 @@ def post_due(deps: Deps, *, engagement_id: int, claimed_by: str, now: datetime |
     """Post the latest digest and statement slots if they fell within the catch-up window and are not posted:
     the digest; on a month's first business day the draft statement to the CTO; at the end of the grace, the
     statement of a month nobody closed."""
-    from bot import month_close
+    from bot.flows import month_close
 
     now = now or utcnow()
     due: list[tuple[str, str, Any]] = []

@@ -12,7 +12,7 @@ post, record; a claim Slack refused is released so that a retry posts it once.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,10 +21,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.db import transaction
 from bot.deps import Deps
-from bot.errors import InvalidInput, NotFound
-from bot.models import Engagement, MonthStatement, utcnow
-from bot.models.month import CLOSED
-from bot.scheduled_posts import (
+from bot.errors import DomainError, InvalidInput, NotFound
+from bot.flows.scheduled_posts import (
     RATE_LIMIT_WAIT_SECONDS,
     STATEMENT,
     PostResult,
@@ -32,8 +30,11 @@ from bot.scheduled_posts import (
     post_metadata,
     post_statement,
 )
+from bot.models import Engagement, MonthStatement, utcnow
+from bot.models.month import CLOSED
 from bot.services import engagements, exports, months, retainer, runs, schedule, statement
-from bot.slack.statement_blocks import amendment_message, draft_message
+from bot.slack.mrkdwn import escape
+from bot.slack.statement_blocks import amendment_message, draft_message, post_result_text
 from bot.slack.users import names_for
 
 logger = logging.getLogger(__name__)
@@ -138,12 +139,26 @@ def close_and_send(deps: Deps, *, engagement_id: int, month: date, closed_by: st
     if not result.posted and "already posted" in result.reason:
         with transaction(deps.session_factory) as session:  # another process sent it a moment ago
             engagement = session.get(Engagement, engagement_id)
-            row = months.find(session, engagement_id=engagement_id, month=month)
-            if engagement is not None and row is not None and row.state in months.SENT_STATES:
-                raise InvalidInput(months.already_sent_text(engagement, row))
+            sent_row = months.find(session, engagement_id=engagement_id, month=month)
+            if engagement is not None and sent_row is not None and sent_row.state in months.SENT_STATES:
+                raise InvalidInput(months.already_sent_text(engagement, sent_row))
     if result.posted:
         post_amendments(deps, engagement_id=engagement_id, month=month, claimed_by=claimed_by)
     return result
+
+
+def send_and_tell(deps: Deps, respond: Callable[..., Any], *, engagement_id: int, month: date, user_id: str,
+                  replace_original: bool) -> None:
+    """Close and send in the background (the button, `/cto close`), then tell the CTO through `respond` where the
+    statement went (or why it did not)."""
+    month_text = f"{month:%B %Y}"
+    try:
+        result = close_and_send(deps, engagement_id=engagement_id, month=month, closed_by=user_id,
+                                claimed_by=f"slack:{user_id}")
+    except DomainError as exc:
+        respond(text=escape(exc.message), replace_original=False)
+        return
+    respond(text=post_result_text(result, month_text=month_text), replace_original=replace_original and result.posted)
 
 
 def post_amendments(deps: Deps, *, engagement_id: int, month: date, claimed_by: str,
