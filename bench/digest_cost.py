@@ -155,10 +155,10 @@ class WeeklyDigestFigures(tuple):  # type: ignore[type-arg]
 
 
 def digest_job(url: str, ids: list[int], api_url: str) -> tuple[float, int]:
-    """The clock's digest job (bot.scheduled_posts.post_digest: build, claim, post, chart in the thread) for
-    every engagement; seconds taken and digests posted."""
+    """The clock's digest job (bot.flows.scheduled_posts.post_digest: build, claim, post, chart in the thread)
+    for every engagement; seconds taken and digests posted."""
+    from bot.flows.scheduled_posts import post_digest
     from bot.runtime import build_deps
-    from bot.scheduled_posts import post_digest
     from bot.settings import Settings
 
     settings = Settings(_env_file=None, slack_bot_token="xoxb-bench-0000-token", slack_signing_secret="bench-secret",

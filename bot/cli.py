@@ -493,9 +493,9 @@ def cmd_status(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
 
     from bot.db import transaction
+    from bot.flows.scheduled_posts import post_digest
     from bot.models import id_of, utcnow
     from bot.runtime import build_deps
-    from bot.scheduled_posts import post_digest
     from bot.services import digest, engagements
 
     if args.force and not args.post:
@@ -534,8 +534,8 @@ def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_close(settings: Settings, args: argparse.Namespace) -> int:
     from bot.db import transaction
+    from bot.flows.month_close import close_and_send
     from bot.models import id_of
-    from bot.month_close import close_and_send
     from bot.runtime import build_deps
     from bot.services import engagements, months
 

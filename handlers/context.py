@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -136,7 +136,7 @@ class Reply:
     text: str | None = None
     blocks: list[dict[str, Any]] | None = None
     modal: dict[str, Any] | None = None
-    after: list[Callable[[], Any]] = field(default_factory=list)
+    after: Sequence[Callable[[], Any]] = ()
     on_modal_error: Callable[[SlackApiError], None] | None = None  # views.open refused: may raise a DomainError
 
     def send(self, ack: Ack, req: Request) -> None:

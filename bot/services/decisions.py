@@ -39,6 +39,13 @@ def label(number: int) -> str:
     return f"ADR-{number:04d}"
 
 
+def require_thread(decision: Decision) -> None:
+    """InvalidInput unless the decision has (or can get, by posting its card) a thread to draft from."""
+    if not decision.channel_id:
+        raise InvalidInput(f"{label(decision.number)} was not recorded in a channel, so it has no "
+                           f"thread to draft from.")
+
+
 def parse_number(text: str) -> int:
     """`7`, `ADR-0007`, `adr-7` or `#7` -> 7; InvalidInput otherwise."""
     match = re.fullmatch(r"(?i)\s*(?:adr-?|#)?0*(\d{1,6})\s*", text or "")

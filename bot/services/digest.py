@@ -1,7 +1,7 @@
 """The weekly digest's figures for one engagement and one ISO week in its time zone.
 
 Conservation: every time entry, question, review and decision is counted in exactly one posted digest. Each
-posted digest's counts are kept in `digest_item` (recorded with the post, see bot/scheduled_posts.py); the next
+posted digest's counts are kept in `digest_item` (recorded with the post, see bot/flows/scheduled_posts.py); the next
 digest counts what no posted digest has: the week's entries, entries for earlier weeks logged since ("logged
 late"), changes to counted entries ("corrections") and the events up to its slot. The state figures (month to
 date, open lists, artifacts) stand at the digest's instant.

@@ -171,3 +171,9 @@ def edit_draft_modal(decision: Decision, *, channel_id: str, message_ts: str | N
 FIELD_BLOCKS = {"title": ids.BLOCK_DECISION_TITLE, "context": ids.BLOCK_DECISION_CONTEXT,
                 "options": ids.BLOCK_DECISION_OPTIONS, "outcome": ids.BLOCK_DECISION_OUTCOME,
                 "consequences": ids.BLOCK_DECISION_CONSEQUENCES}
+
+
+def decide_reply(decision: Decision, changed: bool, verb: str) -> str:
+    """`Accepted ADR-0003: …` or, when nothing changed, that it already was."""
+    name = f"{label(decision.number)}: {escape(decision.title)}"
+    return f"{verb.title()}ed {name}." if changed else f"{name} is already {decision.status}."

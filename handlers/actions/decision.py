@@ -10,11 +10,12 @@ from sqlmodel import Session
 
 from bot.db import transaction
 from bot.deps import Deps
+from bot.flows import decision_work
 from bot.models import Decision, Engagement
 from bot.services import decisions, ownership
+from bot.services.decisions import require_thread
 from bot.slack import decision_blocks, ids
-from handlers import decision_work
-from handlers.commands.decision import decide_reply, require_thread
+from bot.slack.decision_blocks import decide_reply
 from handlers.context import Request, channel_of
 from handlers.errors import user_errors
 

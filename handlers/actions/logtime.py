@@ -12,12 +12,12 @@ from sqlmodel import Session
 from bot.db import transaction
 from bot.deps import Deps
 from bot.errors import InvalidInput
+from bot.flows.time_entries import ledger_changed
 from bot.formatting import duration
 from bot.models import Engagement, TimeEntry
 from bot.services import engagements, ownership, retainer, timelog
 from bot.services.logtime_parser import LogtimeRequest
 from bot.slack import ids, timelog_blocks
-from handlers.commands.logtime import ledger_changed
 from handlers.context import Request
 from handlers.errors import user_errors
 

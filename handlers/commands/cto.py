@@ -12,14 +12,14 @@ from bot import calendar
 from bot.db import transaction
 from bot.deps import Deps
 from bot.errors import InvalidInput, NotAllowed
+from bot.flows.handover_send import send_handover
+from bot.flows.month_close import send_and_tell
 from bot.models import utcnow
 from bot.services import capture, digest, engagements, lifecycle, months, portfolio, retainer
 from bot.slack import blocks, capture_blocks, digest_blocks, ids, lifecycle_blocks, portfolio_blocks
 from bot.slack.mrkdwn import escape
-from handlers.actions.statement import send_and_tell
 from handlers.context import Reply, Request, dispatch
 from handlers.errors import user_errors
-from handlers.handover_send import send_handover
 
 logger = logging.getLogger(__name__)
 

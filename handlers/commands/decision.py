@@ -11,26 +11,15 @@ from sqlmodel import Session
 from bot.db import transaction
 from bot.deps import Deps
 from bot.errors import InvalidInput
-from bot.models import Decision, id_of
+from bot.flows import decision_work
+from bot.models import id_of
 from bot.services import decisions
+from bot.services.decisions import require_thread
 from bot.slack import blocks, decision_blocks, ids
+from bot.slack.decision_blocks import decide_reply
 from bot.slack.mrkdwn import escape
-from handlers import decision_work
 from handlers.context import Reply, Request, dispatch
 from handlers.errors import user_errors
-
-
-def require_thread(decision: Decision) -> None:
-    """InvalidInput unless the decision has (or can get, by posting its card) a thread to draft from."""
-    if not decision.channel_id:
-        raise InvalidInput(f"{decisions.label(decision.number)} was not recorded in a channel, so it has no "
-                           f"thread to draft from.")
-
-
-def decide_reply(decision: Decision, changed: bool, verb: str) -> str:
-    """`Accepted ADR-0003: …` or, when nothing changed, that it already was."""
-    name = f"{decisions.label(decision.number)}: {escape(decision.title)}"
-    return f"{verb.title()}ed {name}." if changed else f"{name} is already {decision.status}."
 
 
 def register(app: App, deps: Deps) -> None:

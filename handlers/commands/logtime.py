@@ -13,6 +13,7 @@ from sqlmodel import Session
 from bot.db import transaction
 from bot.deps import Deps
 from bot.errors import DomainError, InvalidInput, NotAllowed
+from bot.flows.time_entries import ledger_changed, send_month_csv
 from bot.formatting import duration
 from bot.models import Engagement, id_of
 from bot.services import engagements, exports, months, retainer, timelog
@@ -21,7 +22,6 @@ from bot.slack import blocks, ids, timelog_blocks
 from bot.slack.mrkdwn import escape
 from handlers.context import Reply, Request
 from handlers.errors import user_errors
-from handlers.timelog_export import send_month_csv
 
 logger = logging.getLogger(__name__)
 
@@ -109,22 +109,6 @@ def _log(req: Request, session: Session, engagement: Engagement | None, words: l
 
 SUBCOMMANDS: dict[str, Callable[[Request, Session, Engagement | None, list[str]], Reply]] = {
     "": _open_modal, "help": _help, "undo": _undo, "list": _list, "export": _export}
-
-
-def check_budget(deps: Deps, engagement_id: int) -> None:
-    """Send any budget alert that this entry made due (claimed once per month, whoever gets there first)."""
-    from scheduler.jobs import run_budget_alerts
-
-    run_budget_alerts(deps, engagement_id)
-
-
-def ledger_changed(deps: Deps, engagement_id: int, days: list[date | None]) -> None:
-    """After entries on `days` changed: any budget note now due, and an amendment for each sent month among them."""
-    from bot.month_close import amend_sent_months
-    from scheduler.jobs import process_name
-
-    check_budget(deps, engagement_id)
-    amend_sent_months(deps, engagement_id=engagement_id, days=days, claimed_by=process_name())
 
 
 def _require(engagement: Engagement | None) -> Engagement:

@@ -9,12 +9,12 @@ from slack_sdk import WebClient
 
 from bot.db import transaction
 from bot.deps import Deps
+from bot.flows.capture_follow_ups import fill_in
 from bot.services import capture
 from bot.services.capture import SlackMessage
 from bot.slack import ids
 from handlers.context import Request, channel_of
 from handlers.errors import user_errors
-from handlers.events.capture import fill_in
 
 
 def register(app: App, deps: Deps) -> None:

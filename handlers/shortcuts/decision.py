@@ -10,11 +10,11 @@ from slack_sdk import WebClient
 
 from bot.db import transaction
 from bot.deps import Deps
+from bot.flows import decision_work
 from bot.services import decisions
 from bot.services.decisions import DecisionFields
 from bot.slack import ids
 from bot.slack.mrkdwn import escape
-from handlers import decision_work
 from handlers.context import Request, channel_of
 from handlers.errors import user_errors
 

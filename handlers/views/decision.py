@@ -10,11 +10,11 @@ from slack_sdk import WebClient
 from bot.db import transaction
 from bot.deps import Deps
 from bot.errors import InvalidInput
+from bot.flows import decision_work
 from bot.models import Decision
 from bot.services import decisions, ownership
 from bot.services.decisions import DecisionFields
 from bot.slack import decision_blocks, ids
-from handlers import decision_work
 from handlers.context import Request, form_scope, metadata
 from handlers.errors import user_errors
 

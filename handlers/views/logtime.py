@@ -12,12 +12,12 @@ from slack_sdk import WebClient
 from bot.db import transaction
 from bot.deps import Deps
 from bot.errors import InvalidInput
+from bot.flows.time_entries import ledger_changed
 from bot.models import Engagement
 from bot.services import ownership, retainer, time_entries
 from bot.services.logtime_parser import LogtimeRequest, parse_duration, resolve_or_refuse
 from bot.services.ownership import Scope
 from bot.slack import ids, timelog_blocks
-from handlers.commands.logtime import ledger_changed
 from handlers.context import Request, metadata
 from handlers.errors import user_errors
 

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.db import transaction
+from bot.flows.scheduled_posts import post_digest, post_due
 from bot.models import Engagement
-from bot.scheduled_posts import post_digest, post_due
 from bot.services import timelog
 from bot.services.logtime_parser import LogtimeRequest
 from scheduler import jobs

@@ -15,9 +15,9 @@ import pytest
 from sqlmodel import select
 
 from bot.db import transaction
+from bot.flows.month_close import close_and_send, post_amendments
+from bot.flows.scheduled_posts import post_due
 from bot.models import Engagement, MonthStatement, StatementAmendment, TimeEntry
-from bot.month_close import close_and_send, post_amendments
-from bot.scheduled_posts import post_due
 from bot.services import months, schedule, timelog
 from bot.services.logtime_parser import LogtimeRequest
 from bot.slack import ids

@@ -17,8 +17,8 @@ from sqlmodel import select
 from bot.background import Background
 from bot.db import transaction
 from bot.deps import Deps
+from bot.flows.scheduled_posts import post_due
 from bot.models import DigestRun, Engagement
-from bot.scheduled_posts import post_due
 from tests.cli.test_cli import clean_env
 from tests.conftest import BOT_TOKEN, make_settings
 from tests.helpers.factories import add_engagement

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.background import Background
-from bot.checkins import send_due_checkin
 from bot.db import transaction
 from bot.deps import Deps
+from bot.flows.checkins import send_due_checkin
 from bot.models import Engagement
 from bot.services import decisions, engagements, handover, people, registers
 from bot.services.register_kinds import FINDING, ROADMAP, SYSTEM, VENDOR

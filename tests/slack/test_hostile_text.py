@@ -14,8 +14,8 @@ import pytest
 from sqlmodel import select
 
 from bot.db import transaction
+from bot.flows.scheduled_posts import post_digest
 from bot.models import Decision
-from bot.scheduled_posts import post_digest
 from bot.slack import ids
 from tests.helpers.factories import add_engagement
 from tests.helpers.markup import HOSTILE, assert_hostile_text_is_inert, foreign_markup, payload_text

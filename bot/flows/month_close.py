@@ -12,19 +12,17 @@ post, record; a claim Slack refused is released so that a retry posts it once.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from slack_sdk.errors import SlackApiError
 
+from bot import calendar
 from bot.db import transaction
 from bot.deps import Deps
-from bot.errors import InvalidInput, NotFound
-from bot.models import Engagement, MonthStatement, utcnow
-from bot.models.month import CLOSED
-from bot.scheduled_posts import (
+from bot.errors import DomainError, InvalidInput, NotFound
+from bot.flows.scheduled_posts import (
     RATE_LIMIT_WAIT_SECONDS,
     STATEMENT,
     PostResult,
@@ -32,8 +30,11 @@ from bot.scheduled_posts import (
     post_metadata,
     post_statement,
 )
-from bot.services import engagements, exports, months, retainer, runs, schedule, statement
-from bot.slack.statement_blocks import amendment_message, draft_message
+from bot.models import Engagement, MonthStatement, utcnow
+from bot.models.month import CLOSED
+from bot.services import engagements, exports, months, runs, schedule, statement
+from bot.slack.mrkdwn import escape
+from bot.slack.statement_blocks import amendment_message, draft_message, post_result_text
 from bot.slack.users import names_for
 
 logger = logging.getLogger(__name__)
@@ -43,20 +44,11 @@ AMENDMENT_ROUNDS = 3  # changes made while an amendment was being posted go out 
 AMEND_LOOKBACK_DAYS = 400  # catch-up looks for unposted amendments of sent months this far back
 
 
-def local_today(engagement: Engagement, now: datetime) -> date:
-    return now.astimezone(ZoneInfo(engagement.timezone)).date()
-
-
-def last_month(engagement: Engagement, now: datetime | None = None) -> date:
-    """The first of the month before today's, in the engagement's zone: what `/cto close` closes by default."""
-    return retainer.previous_month(retainer.month_start(local_today(engagement, now or utcnow())))
-
-
 def statement_work_due(session: Any, *, engagement: Engagement, now: datetime) -> list[tuple[str, str, date]]:
     """What the month close has due now: (kind, period, month) of the draft DM or of the statement itself."""
     draft_slot = schedule.latest_statement_slot(engagement, now=now)
     month = schedule.statement_month(engagement, draft_slot)
-    if month < retainer.month_start(engagement.start_date):
+    if month < calendar.month_start(engagement.start_date):
         return []
     period = f"{month:%Y-%m}"
     row = months.find(session, engagement_id=engagement.id, month=month)  # type: ignore[arg-type]
@@ -90,7 +82,7 @@ def send_draft(deps: Deps, *, engagement_id: int, claimed_by: str, month: date,
         slot = schedule.statement_send_slot(engagement, schedule.latest_statement_slot(engagement, now=now))
         text, blocks = draft_message(statement.build_statement(session, engagement=engagement, month=month),
                                      statement_id=row.id, channel_id=channel,  # type: ignore[arg-type]
-                                     sends_at=slot.astimezone(ZoneInfo(engagement.timezone)))
+                                     sends_at=calendar.local_now(engagement, slot))
     client = deps.slack_client(team_id, max_rate_limit_wait=RATE_LIMIT_WAIT_SECONDS)
     sent: list[str] = []
     error: Exception | None = None
@@ -126,7 +118,8 @@ def close_and_send(deps: Deps, *, engagement_id: int, month: date, closed_by: st
         if engagement is None:
             raise NotFound("No such engagement.")
         try:
-            months.check_closable(session, engagement=engagement, month=month, today=local_today(engagement, now))
+            months.check_closable(session, engagement=engagement, month=month,
+                                  today=calendar.local_today(engagement, now))
         except InvalidInput as exc:
             if closed_by is None:
                 return PostResult(STATEMENT, period, False, exc.message)
@@ -138,12 +131,26 @@ def close_and_send(deps: Deps, *, engagement_id: int, month: date, closed_by: st
     if not result.posted and "already posted" in result.reason:
         with transaction(deps.session_factory) as session:  # another process sent it a moment ago
             engagement = session.get(Engagement, engagement_id)
-            row = months.find(session, engagement_id=engagement_id, month=month)
-            if engagement is not None and row is not None and row.state in months.SENT_STATES:
-                raise InvalidInput(months.already_sent_text(engagement, row))
+            sent_row = months.find(session, engagement_id=engagement_id, month=month)
+            if engagement is not None and sent_row is not None and sent_row.state in months.SENT_STATES:
+                raise InvalidInput(months.already_sent_text(engagement, sent_row))
     if result.posted:
         post_amendments(deps, engagement_id=engagement_id, month=month, claimed_by=claimed_by)
     return result
+
+
+def send_and_tell(deps: Deps, respond: Callable[..., Any], *, engagement_id: int, month: date, user_id: str,
+                  replace_original: bool) -> None:
+    """Close and send in the background (the button, `/cto close`), then tell the CTO through `respond` where the
+    statement went (or why it did not)."""
+    month_text = f"{month:%B %Y}"
+    try:
+        result = close_and_send(deps, engagement_id=engagement_id, month=month, closed_by=user_id,
+                                claimed_by=f"slack:{user_id}")
+    except DomainError as exc:
+        respond(text=escape(exc.message), replace_original=False)
+        return
+    respond(text=post_result_text(result, month_text=month_text), replace_original=replace_original and result.posted)
 
 
 def post_amendments(deps: Deps, *, engagement_id: int, month: date, claimed_by: str,
@@ -229,7 +236,7 @@ def _amendment_failed(deps: Deps, amendment_id: int, exc: Exception, *, release:
 def amend_sent_months(deps: Deps, *, engagement_id: int, days: Iterable[date | None], claimed_by: str) -> int:
     """After a change to entries on `days`: post an amendment for each of their months that was sent."""
     posted = 0
-    for first in sorted({retainer.month_start(day) for day in days if day is not None}):
+    for first in sorted({calendar.month_start(day) for day in days if day is not None}):
         with transaction(deps.session_factory) as session:
             sent = months.sent_statement_for(session, engagement_id=engagement_id, day=first) is not None
         if sent:

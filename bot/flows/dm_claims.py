@@ -4,7 +4,8 @@ Each DM is a claim in digest_run under its own (kind, period), committed before 
 outside any transaction, and the claim is marked sent only when Slack took the DM. A DM Slack refused releases its
 claim, so the next run retries it; a timeout keeps the claim until its lease runs out (the DM may have gone
 through). One claim per person: a DM refused for one recipient is retried without sending the others a second
-copy. Used by the post-handover check-ins (bot/checkins.py) and the reminders (bot/reminders.py).
+copy. Used by the post-handover check-ins (bot/flows/checkins.py) and the reminders (bot/flows/reminders.py:
+vendor notices, the systems nudge, first-response reminders).
 """
 
 from __future__ import annotations
@@ -48,17 +49,23 @@ def claim_each(session: Session, *, engagement_id: int, kind: str, period: str, 
                               claimed_by=claimed_by, now=now)]
 
 
-def send_claimed(deps: Deps, *, engagement_id: int, kind: str, team_id: str | None,
+def send_claimed(deps: Deps, *, engagement_id: int, kind: str, team_id: str,
                  dms: Sequence[ClaimedDm]) -> int:
     """Send DMs already claimed (and committed); returns how many Slack took. Call outside any transaction."""
+    return len(send_each(deps, engagement_id=engagement_id, kind=kind, team_id=team_id, dms=dms))
+
+
+def send_each(deps: Deps, *, engagement_id: int, kind: str, team_id: str,
+              dms: Sequence[ClaimedDm]) -> list[ClaimedDm]:
+    """Send DMs already claimed (and committed); returns those Slack took. Call outside any transaction."""
     if not dms:
-        return 0
+        return []
     client = deps.slack_client(team_id)
     if client is None:
         for dm in dms:
             release(deps, engagement_id, kind, dm.period, reason="no Slack token for the workspace")
-        return 0
-    sent = 0
+        return []
+    sent: list[ClaimedDm] = []
     for dm in dms:
         try:
             response = client.chat_postMessage(channel=dm.user_id, text=dm.text, blocks=dm.blocks)
@@ -73,8 +80,15 @@ def send_claimed(deps: Deps, *, engagement_id: int, kind: str, team_id: str | No
             if run is not None:
                 runs.mark_posted(session, run=run, channel_id=str(response.get("channel") or "")[:32] or None,
                                  message_ts=str(response.get("ts") or "") or None)
-        sent += 1
+        sent.append(dm)
     return sent
+
+
+def all_sent(session: Session, *, engagement_id: int, kind: str, period: str, user_ids: Sequence[str]) -> bool:
+    """Whether every one of `user_ids` has had their copy of (kind, period)."""
+    return all((run := runs.find_run(session, engagement_id=engagement_id, kind=kind,
+                                     period=person_period(period, user_id))) is not None and run.posted_at is not None
+               for user_id in user_ids)
 
 
 def release(deps: Deps, engagement_id: int, kind: str, period: str, *, reason: str, now: bool = True) -> None:

@@ -14,13 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot import charts
+from bot import calendar, charts
 from bot.db import transaction
 from bot.deps import Deps
 from bot.errors import NotFound
@@ -135,7 +134,7 @@ def _find_earlier_post(target: _Target, *, metadata: dict[str, Any], since: date
 
 def _post(deps: Deps, target: _Target, *, kind: str, period: str, what: str, text: str, blocks: Any,
           taken_over_since: datetime | None,
-          on_posted: Callable[[Session, DigestRun], None] | None = None) -> PostResult:
+          on_posted: Callable[[Session, DigestRun], object] | None = None) -> PostResult:
     """Post the claimed message (unless a taken-over claim's message is already there) and record the outcome;
     `on_posted` records what the post counted, in the same transaction (so a post Slack did not take marks
     nothing)."""
@@ -219,7 +218,7 @@ def post_digest(deps: Deps, *, engagement_id: int, claimed_by: str, week_key: st
         engagement = session.get(Engagement, engagement_id)
         if engagement is None:
             raise NotFound("No such engagement.")
-        today = now.astimezone(ZoneInfo(engagement.timezone)).date()
+        today = calendar.local_today(engagement, now)
         week = digest.week_of(engagement, key=week_key, today=today)
         if lifecycle.has_ended(engagement, week.monday):  # a week that starts after the last day has no digest
             return PostResult(DIGEST, week.key, False, f"{engagement.display_name}'s engagement ended on "
@@ -281,6 +280,7 @@ def post_statement(deps: Deps, *, engagement_id: int, claimed_by: str, month: da
         entries = ledger.entries
 
     def record(session: Session, run: DigestRun) -> None:
+        assert run.channel_id is not None and run.message_ts is not None  # mark_posted recorded them
         months.record_sent(session, engagement_id=engagement_id, month=month, band=built.summary.band,
                            minutes=ledger.minutes, sha=ledger.sha, channel_id=run.channel_id,
                            message_ts=run.message_ts, automatic=automatic, now=now)
@@ -303,7 +303,7 @@ def post_due(deps: Deps, *, engagement_id: int, claimed_by: str, now: datetime |
     """Post the latest digest and statement slots if they fell within the catch-up window and are not posted:
     the digest; on a month's first business day the draft statement to the CTO; at the end of the grace, the
     statement of a month nobody closed."""
-    from bot import month_close
+    from bot.flows import month_close
 
     now = now or utcnow()
     due: list[tuple[str, str, Any]] = []

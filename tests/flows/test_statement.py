@@ -12,8 +12,8 @@ import pytest
 from bot.background import Background
 from bot.db import transaction
 from bot.deps import Deps
+from bot.flows.scheduled_posts import post_due
 from bot.models import Engagement
-from bot.scheduled_posts import post_due
 from bot.services import schedule, statement, timelog
 from bot.services.logtime_parser import LogtimeRequest
 from bot.slack.statement_blocks import statement_message

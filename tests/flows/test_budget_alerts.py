@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, date, datetime
 
 import pytest
 
 from bot import clock
 from bot.db import transaction
-from bot.services import timelog
+from bot.services import alerts, runs, timelog
 from bot.services.logtime_parser import LogtimeRequest
 from scheduler import jobs
 from tests.helpers.factories import add_engagement
@@ -67,3 +68,55 @@ def test_logging_past_a_threshold_alerts_without_waiting_for_the_clock(slack_app
     slack_app.slack.command("/logtime", "30m review")
     slack_app.settle()
     assert any("Band floor reached" in text and "20h 15m logged" in text for text in dms(slack_app))
+
+
+def delivered(slack_app, user_id: str = "U1") -> list[str]:
+    """The DMs that reached `user_id` (Slack took them), not the calls that were made."""
+    return [message["text"] for message in slack_app.fake.messages("D" + user_id)]
+
+
+def floor_run(slack_app, engagement_id: int):
+    with transaction(slack_app.session_factory) as session:
+        return runs.find_run(session, engagement_id=engagement_id, kind=alerts.BUDGET_FLOOR, period="2026-11")
+
+
+def test_a_note_slack_refused_is_not_marked_sent_and_goes_out_on_the_next_run(slack_app, frozen):
+    acme = add_engagement(slack_app.session_factory, name="acme", channel="C1", ctos=("U1",))
+    deps = slack_app.runtime.deps
+    for day in range(2, 12):
+        log(slack_app, acme, 120, date(2026, 11, day))
+    slack_app.fake.fail("chat.postMessage", status=200, body={"ok": False, "error": "user_disabled"}, channel="U1")
+    assert jobs.run_budget_alerts(deps, acme.id) == 0
+    assert delivered(slack_app) == []
+    run = floor_run(slack_app, acme.id)
+    assert run.posted_at is None and "user_disabled" in run.error
+    # released at once, not held for its lease: the next run sends it, and only once
+    assert jobs.run_budget_alerts(deps, acme.id) == 1
+    assert jobs.run_budget_alerts(deps, acme.id) == 0
+    [note] = delivered(slack_app)
+    assert "Band floor reached" in note and floor_run(slack_app, acme.id).posted_at is not None
+
+
+def test_a_note_one_cto_got_is_sent_once_for_all(slack_app, frozen):
+    acme = add_engagement(slack_app.session_factory, name="acme", channel="C1", ctos=("U1", "U9"))
+    for day in range(2, 12):
+        log(slack_app, acme, 120, date(2026, 11, day))
+    slack_app.fake.fail("chat.postMessage", status=200, body={"ok": False, "error": "user_disabled"}, channel="U1")
+    assert jobs.run_budget_alerts(slack_app.runtime.deps, acme.id) == 1
+    assert jobs.run_budget_alerts(slack_app.runtime.deps, acme.id) == 0
+    assert delivered(slack_app, "U1") == [] and len(delivered(slack_app, "U9")) == 1
+
+
+def test_two_clocks_at_once_send_one_note(slack_app, frozen):
+    acme = add_engagement(slack_app.session_factory, name="acme", channel="C1", ctos=("U1",))
+    for day in range(2, 12):
+        log(slack_app, acme, 120, date(2026, 11, day))
+    results: list[int] = []
+    clocks = [threading.Thread(target=lambda: results.append(jobs.run_budget_alerts(slack_app.runtime.deps, acme.id)))
+              for _ in range(2)]
+    for clock_thread in clocks:
+        clock_thread.start()
+    for clock_thread in clocks:
+        clock_thread.join()
+    assert sorted(results) == [0, 1]
+    assert len(delivered(slack_app)) == 1

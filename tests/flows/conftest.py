@@ -1,4 +1,4 @@
-"""What the scheduler's tests share: the injected collaborators a clock process builds."""
+"""What the flows' tests share: the injected collaborators a clock process builds."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Post-handover check-ins by DM, each exactly once per person.
 
 Each (check-in, recipient) is a claim in digest_run, kind `check-in`, period `2027-02/U123` (the check-in's month
-and the person): claimed, sent outside any transaction and recorded or released by bot/dm_claims.py, so a DM
+and the person): claimed, sent outside any transaction and recorded or released by bot/flows/dm_claims.py, so a DM
 refused for the internal owner is retried without sending the CTO a second copy.
 """
 
@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from bot import dm_claims
+from bot import calendar
 from bot.db import transaction
 from bot.deps import Deps
+from bot.flows import dm_claims
 from bot.models import Engagement, utcnow
 from bot.services import lifecycle
 from bot.slack.lifecycle_blocks import checkin_message
@@ -45,7 +45,7 @@ def send_due_checkin(deps: Deps, *, engagement_id: int, claimed_by: str, now: da
                                        now=now)
         if not claimed:
             return 0
-        local_now = now.astimezone(ZoneInfo(engagement.timezone))
+        local_now = calendar.local_now(engagement, now)
         text, blocks = checkin_message(lifecycle.still_open(session, engagement=engagement, checkin=checkin),
                                        now=local_now)
         team_id = engagement.team_id

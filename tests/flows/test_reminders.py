@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.checkins import send_due_checkin
 from bot.db import transaction
+from bot.flows.checkins import send_due_checkin
 from bot.models import Engagement
 from bot.services import portfolio, registers, runs
 from bot.services.register_kinds import FINDING, SYSTEM, VENDOR

@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.background import Background
-from bot.checkins import send_due_checkin
 from bot.db import transaction
 from bot.deps import Deps
+from bot.flows.checkins import send_due_checkin
+from bot.flows.scheduled_posts import post_digest, post_due
 from bot.models import Engagement
-from bot.scheduled_posts import post_digest, post_due
 from bot.services import artifacts, capture, risks, runs
 from bot.services.capture import SlackMessage
 from tests.cli.test_cli import REPO, clean_env

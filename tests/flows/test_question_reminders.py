@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.db import transaction
+from bot.services import capture
 from scheduler import jobs
 from tests.helpers.factories import add_engagement
 
@@ -69,3 +71,40 @@ def test_an_answered_question_is_not_reminded(slack_app, asked, monkeypatch):
                            "ts": "1795172400.000200", "thread_ts": FRIDAY_10_LONDON, "channel_type": "channel"})
     at(monkeypatch, datetime(2026, 11, 20, 17, 0, tzinfo=UTC))
     assert jobs.run_question_reminders(slack_app.runtime.deps, asked.id) == 0
+
+
+def delivered(slack_app, user_id: str) -> list[str]:
+    """The reminders that reached `user_id` (Slack took them), not the calls that were made."""
+    return [m["text"] for m in slack_app.fake.messages("D" + user_id) if "has waited" in m.get("text", "")]
+
+
+def reminded_at(slack_app, engagement_id: int):
+    with transaction(slack_app.session_factory) as session:
+        [question] = capture.open_questions(session, engagement_id=engagement_id)
+        return question.reminded_at
+
+
+def test_a_reminder_slack_refused_is_not_marked_sent_and_goes_out_on_the_next_run(slack_app, asked, monkeypatch):
+    at(monkeypatch, datetime(2026, 11, 20, 13, 1, tzinfo=UTC))
+    slack_app.fake.fail("chat.postMessage", times=2, status=200, body={"ok": False, "error": "user_disabled"})
+    assert jobs.run_question_reminders(slack_app.runtime.deps, asked.id) == 0
+    assert delivered(slack_app, "U1") == [] and delivered(slack_app, "U9") == []
+    assert reminded_at(slack_app, asked.id) is None
+    at(monkeypatch, datetime(2026, 11, 20, 13, 6, tzinfo=UTC))  # the next run, five minutes later
+    assert jobs.run_question_reminders(slack_app.runtime.deps, asked.id) == 1
+    assert jobs.run_question_reminders(slack_app.runtime.deps, asked.id) == 0
+    assert len(delivered(slack_app, "U1")) == 1 and len(delivered(slack_app, "U9")) == 1
+    assert reminded_at(slack_app, asked.id) is not None
+
+
+def test_a_reminder_refused_for_one_cto_is_retried_for_them_alone(slack_app, asked, monkeypatch):
+    at(monkeypatch, datetime(2026, 11, 20, 13, 1, tzinfo=UTC))
+    slack_app.fake.fail("chat.postMessage", status=200, body={"ok": False, "error": "user_disabled"}, channel="U9")
+    assert jobs.run_question_reminders(slack_app.runtime.deps, asked.id) == 1
+    assert len(delivered(slack_app, "U1")) == 1 and delivered(slack_app, "U9") == []
+    assert reminded_at(slack_app, asked.id) is None  # not every CTO has had it
+    at(monkeypatch, datetime(2026, 11, 20, 13, 6, tzinfo=UTC))
+    assert jobs.run_question_reminders(slack_app.runtime.deps, asked.id) == 1
+    assert jobs.run_question_reminders(slack_app.runtime.deps, asked.id) == 0
+    assert len(delivered(slack_app, "U1")) == 1 and len(delivered(slack_app, "U9")) == 1
+    assert reminded_at(slack_app, asked.id) is not None

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.db import transaction
-from bot.scheduled_posts import post_due, post_metadata
+from bot.flows.scheduled_posts import post_due, post_metadata
 from bot.services import runs
 from scheduler.jobs import catch_up
 from tests.helpers.factories import add_engagement

@@ -30,8 +30,8 @@ from sqlmodel import select
 from bot.background import Background
 from bot.db import transaction
 from bot.deps import Deps
+from bot.flows.scheduled_posts import post_digest
 from bot.models import Question, TimeEntry
-from bot.scheduled_posts import post_digest
 from bot.services import capture, exports, statement, timelog
 from bot.services.capture import SlackMessage
 from bot.services.logtime_parser import LogtimeRequest

@@ -1,8 +1,10 @@
-"""Sending a month's Harvest CSV to the CTO by DM (slow work: runs in the background pool)."""
+"""What follows a change to time entries (budget notes, amendments to sent months), and the month's Harvest CSV
+by DM to the CTO; slow work, run in the background pool after the ack."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import date
 
 from slack_sdk import WebClient
@@ -10,12 +12,19 @@ from slack_sdk import WebClient
 from bot import formatting
 from bot.db import transaction
 from bot.deps import Deps
+from bot.flows import budget_alerts, month_close, process_name
 from bot.models import Engagement
 from bot.services import exports
 from bot.slack.mrkdwn import escape
 from bot.slack.users import names_for
 
 logger = logging.getLogger(__name__)
+
+
+def ledger_changed(deps: Deps, engagement_id: int, days: Iterable[date | None]) -> None:
+    """After entries on `days` changed: any budget note now due, and an amendment for each sent month among them."""
+    budget_alerts.send_due(deps, engagement_id=engagement_id, claimed_by=process_name())
+    month_close.amend_sent_months(deps, engagement_id=engagement_id, days=days, claimed_by=process_name())
 
 
 def send_month_csv(deps: Deps, client: WebClient, *, engagement_id: int, month: date, user_id: str) -> None:

@@ -11,8 +11,8 @@ import pytest
 from sqlmodel import select
 
 from bot.db import transaction
+from bot.flows.scheduled_posts import post_digest, post_due
 from bot.models import DigestRun, Engagement
-from bot.scheduled_posts import post_digest, post_due
 from bot.services import engagements, runs, timelog
 from bot.services.logtime_parser import LogtimeRequest
 from tests.helpers.clock import clock_at
@@ -170,7 +170,7 @@ def _die_after_slack_accepted(fake_slack, engagement_id: int, *, period: str = "
     """What a poster leaves behind when it dies between Slack's answer and recording it: a claim and a message."""
     from slack_sdk import WebClient
 
-    from bot.scheduled_posts import post_metadata
+    from bot.flows.scheduled_posts import post_metadata
     from tests.conftest import BOT_TOKEN
 
     client = WebClient(token=BOT_TOKEN, base_url=fake_slack.url)
