@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
+from bot.background import ListenerPool
 from bot.deps import Deps
 from bot.models.slack_oauth import OAUTH_STATES_TABLE
 from bot.settings import Settings
@@ -37,8 +37,8 @@ def create_app(settings: Settings, *, deps: Deps, client: WebClient | None = Non
     if settings.slack_signing_secret is None and not settings.socket_mode:
         raise SettingsError("SLACK_SIGNING_SECRET is not set")
     signing_secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
-    executor = ThreadPoolExecutor(max_workers=listener_threads or settings.web_threads,
-                                  thread_name_prefix="bolt-listener")
+    executor = ListenerPool(max_workers=listener_threads or settings.web_threads)
+    deps.listeners = executor
     if settings.oauth_enabled:
         assert settings.slack_client_secret is not None
         oauth_settings = OAuthSettings(

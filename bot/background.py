@@ -54,3 +54,39 @@ class Background:
     def shutdown(self, *, wait: bool = True) -> None:
         """Stop taking work; finish what is queued when `wait`."""
         self._executor.shutdown(wait=wait, cancel_futures=not wait)
+
+
+class ListenerPool(ThreadPoolExecutor):
+    """Bolt's listener pool, which also says when it is idle: a listener that acked may still be running."""
+
+    def __init__(self, max_workers: int, thread_name_prefix: str = "bolt-listener") -> None:
+        super().__init__(max_workers=max_workers, thread_name_prefix=thread_name_prefix)
+        self._running = 0
+        self._idle = threading.Condition()
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        """Run `fn` on the pool, counted until it returns."""
+        with self._idle:
+            self._running += 1
+        try:
+            return super().submit(self._counted, fn, args, kwargs)
+        except BaseException:
+            self._done()
+            raise
+
+    def _counted(self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            self._done()
+
+    def _done(self) -> None:
+        with self._idle:
+            self._running -= 1
+            if self._running == 0:
+                self._idle.notify_all()
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """Block until no listener is queued or running (for tests and shutdown)."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._running == 0, timeout=timeout)

@@ -8,7 +8,7 @@ from typing import Any
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 
-from bot.background import Background
+from bot.background import Background, ListenerPool
 from bot.db.engine import SessionFactory
 from bot.settings import Settings
 from bot.slack.users import UserDirectory
@@ -24,6 +24,7 @@ class Deps:
     background: Background
     llm: Any = None
     users: UserDirectory = field(default_factory=UserDirectory)
+    listeners: ListenerPool | None = None  # Bolt's listener pool, once the app is built
 
     def slack_client(self, team_id: str, *, max_rate_limit_wait: float | None = None) -> WebClient | None:
         """A Web API client for the workspace, for work that no request started (the clock, the CLI); with

@@ -120,8 +120,10 @@ class SlackApp:
         return self.runtime.deps.session_factory
 
     def settle(self) -> None:
-        """Wait until background work (posts, look-ups) has finished."""
-        assert self.runtime.deps.background.wait_idle(10), "background work did not finish"
+        """Wait until listeners that already acked, and the background work (posts, look-ups) they queued, are done."""
+        deps = self.runtime.deps
+        assert deps.listeners is None or deps.listeners.wait_idle(10), "a listener did not finish"
+        assert deps.background.wait_idle(10), "background work did not finish"
 
 
 @pytest.fixture
