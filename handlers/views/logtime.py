@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
+from sqlmodel import Session
 
 from bot.db import transaction
 from bot.deps import Deps
@@ -62,25 +64,38 @@ def register(app: App, deps: Deps) -> None:
     @user_errors(view_fields=timelog_blocks.LOGTIME_FIELD_BLOCKS)
     def logtime_submitted(ack: Ack, req: Request, view: dict[str, Any]) -> None:
         """Save the form's entry, then confirm it and (in the background) what the change makes due."""
-        meta, values = metadata(view), view["state"]["values"]
-        engagement_id, request = parse_logtime_values(values)
+        engagement_id, request = parse_logtime_values(view["state"]["values"])
         with transaction(deps.session_factory) as session:
-            here = ownership.scope_of(session, team_id=req.team_id, channel_id=meta.get("channel_id"))
-            engagement, _ = ownership.owned(session, Engagement, engagement_id, scope=Scope(here.team_id),
-                                            what="client", field="engagement")
-            today = req.today(engagement)
-            saved = time_entries.save_from_form(
-                session, engagement=engagement, user_id=req.user_id, request=request, today=today,
-                entry_id=meta.get("entry_id"), amend_confirmed=amend_confirmed(values),
-                source_ref=f"view:{view['id']}", scope=Scope(here.team_id))
-            text, message_blocks = timelog_blocks.logged_message(
-                saved.entry, engagement=engagement, today=today, verb=saved.verb,
-                summary=retainer.month_summary(session, engagement=engagement, month=today, today=today))
-            # Confirmed in the channel it came from only when that is the client's; otherwise by DM.
-            confirm_in = meta.get("channel_id") if here.engagement is not None and here.holds(engagement) else None
+            confirmation = _save(session, req, view, engagement_id, request)
         ack()
-        deps.background.submit(_confirm, req.client, confirm_in, req.user_id, text, message_blocks)
-        deps.background.submit(ledger_changed, deps, engagement_id, saved.changed_days)
+        deps.background.submit(_confirm, req.client, *confirmation.message)
+        deps.background.submit(ledger_changed, deps, engagement_id, confirmation.changed_days)
+
+
+@dataclass(frozen=True)
+class _Confirmation:
+    message: tuple[str | None, str, str, list[dict[str, Any]]]  # (channel or None for a DM, user, text, blocks)
+    changed_days: list[date]
+
+
+def _save(session: Session, req: Request, view: dict[str, Any], engagement_id: int,
+          request: LogtimeRequest) -> _Confirmation:
+    """The entry saved for the client the form names (in this workspace), and how to confirm it."""
+    meta = metadata(view)
+    here = ownership.scope_of(session, team_id=req.team_id, channel_id=meta.get("channel_id"))
+    engagement, _ = ownership.owned(session, Engagement, engagement_id, scope=Scope(here.team_id), what="client",
+                                    field="engagement")
+    today = req.today(engagement)
+    saved = time_entries.save_from_form(
+        session, engagement=engagement, user_id=req.user_id, request=request, today=today,
+        entry_id=meta.get("entry_id"), amend_confirmed=amend_confirmed(view["state"]["values"]),
+        source_ref=f"view:{view['id']}", scope=Scope(here.team_id))
+    text, message_blocks = timelog_blocks.logged_message(
+        saved.entry, engagement=engagement, today=today, verb=saved.verb,
+        summary=retainer.month_summary(session, engagement=engagement, month=today, today=today))
+    # Confirmed in the channel it came from only when that is the client's; otherwise by DM.
+    confirm_in = meta.get("channel_id") if here.engagement is not None and here.holds(engagement) else None
+    return _Confirmation((confirm_in, req.user_id, text, message_blocks), saved.changed_days)
 
 
 def _confirm(client: WebClient, channel_id: str | None, user_id: str, text: str,
