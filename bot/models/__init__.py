@@ -6,6 +6,7 @@ from bot.models.decision import Decision
 from bot.models.delivery import Artifact, Risk
 from bot.models.engagement import ChannelLink, Engagement
 from bot.models.health import HealthCheck
+from bot.models.identity import BotIdentity
 from bot.models.month import MonthStatement, StatementAmendment
 from bot.models.person import Person
 from bot.models.registers import BuiltSystem, Finding, RoadmapItem, Vendor
@@ -15,6 +16,7 @@ from bot.models.types import utcnow
 
 __all__ = [
     "Artifact",
+    "BotIdentity",
     "BuiltSystem",
     "ChannelLink",
     "Decision",
