@@ -72,7 +72,7 @@ def register(app: App, deps: Deps) -> None:
         with transaction(deps.session_factory) as session:
             engagement, _ = ownership.owned(session, Engagement, asked.get("engagement"),
                                             scope=request_scope(session, context, body), what="client")
-            today = user_today(deps, client, user_id, engagement)
+            today = user_today(deps, session, team_of(context, body), user_id, engagement)
             request = LogtimeRequest(minutes=asked["minutes"], category=asked["category"],
                                      work_date=asked["work_date"], note=asked["note"])
             logged = timelog.log_time(session, engagement=engagement, user_id=user_id, request=request,
@@ -100,7 +100,7 @@ def register(app: App, deps: Deps) -> None:
         with transaction(deps.session_factory) as session:
             entry, engagement = _own_entry(session, action, context, body)
             timelog.delete_entry(session, entry_id=entry.id, user_id=user_id)  # type: ignore[arg-type]
-            today = user_today(deps, client, user_id, engagement)
+            today = user_today(deps, session, team_of(context, body), user_id, engagement)
             entries = timelog.week_entries(session, engagement_id=engagement.id, today=today)  # type: ignore[arg-type]
             summary = retainer.month_summary(session, engagement=engagement, month=today, today=today)
             text, message_blocks = timelog_blocks.week_message(entries, engagement=engagement, summary=summary,
@@ -121,6 +121,7 @@ def register(app: App, deps: Deps) -> None:
             mine = [e for e in engagements.list_engagements(session, team_id=team_of(context, body))
                     if engagements.is_cto(e, user_id)] or [engagement]
             view = timelog_blocks.logtime_modal(
-                engagements=mine, selected=engagement, today=user_today(deps, client, user_id, engagement),
+                engagements=mine, selected=engagement,
+                today=user_today(deps, session, team_of(context, body), user_id, engagement),
                 channel_id=channel_of(body), entry=entry)
         client.views_open(trigger_id=body["trigger_id"], view=view)

@@ -67,7 +67,7 @@ def register(app: App, deps: Deps) -> None:
                 after = partial(ledger_changed, deps, entry.engagement_id, [entry.work_date])
             else:
                 engagement = _require(engagement)
-                today = user_today(deps, client, user_id, engagement)
+                today = user_today(deps, session, team_id, user_id, engagement)
                 if sub == "list":
                     engagements.require_cto(engagement, user_id, to="see its time entries")
                     entries = timelog.week_entries(session, engagement_id=engagement.id, today=today)  # type: ignore[arg-type]
@@ -162,5 +162,5 @@ def _modal(session, deps: Deps, client: WebClient, *, team_id: str, user_id: str
     mine = [e for e in engagements.list_engagements(session, team_id=team_id) if engagements.is_cto(e, user_id)]
     if not mine:
         raise NotAllowed("You are not the CTO of any client here, so there is nowhere to log time.")
-    today = user_today(deps, client, user_id, selected or mine[0])
+    today = user_today(deps, session, team_id, user_id, selected or mine[0])
     return timelog_blocks.logtime_modal(engagements=mine, selected=selected, today=today, channel_id=channel_id)

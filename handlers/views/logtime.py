@@ -69,7 +69,7 @@ def register(app: App, deps: Deps) -> None:
             engagement, _ = ownership.owned(session, Engagement, engagement_id, scope=Scope(here.team_id),
                                             what="client", field="engagement")
             engagements.require_cto(engagement, user_id, to="log time")
-            today = user_today(deps, client, user_id, engagement)
+            today = user_today(deps, session, here.team_id, user_id, engagement)
             changed_days = [request.work_date]
             if meta.get("entry_id") is None and not amend_confirmed(view["state"]["values"]):
                 sent = months.sent_statement_for(session, engagement_id=engagement.id,  # type: ignore[arg-type]
