@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import enum
 import re
+import threading
+import time as time_module
 from dataclasses import dataclass, field
 from datetime import date, time
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import or_
+from sqlalchemy import event, or_
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import object_session
 from sqlmodel import Session, select
 
 from bot.errors import InvalidInput, NotAllowed, NotFound, NotLinked
@@ -237,9 +241,75 @@ def find_link(session: Session, *, team_id: str, channel_id: str) -> ChannelLink
     return link
 
 
+class ChannelCache:
+    """Channel -> engagement id (or None: not linked), per process: ids only, never ORM objects.
+
+    Any change to a channel link in this process empties it (on flush and again on commit, so that a reader
+    between the two cannot keep the old answer); links changed by another process are seen within TTL seconds.
+    """
+
+    TTL = 5.0
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._ids: dict[tuple[str, str], tuple[float, int | None]] = {}
+
+    def get(self, team_id: str, channel_id: str) -> tuple[bool, int | None]:
+        """(True, the engagement id or None) when known and fresh; (False, None) otherwise."""
+        with self._lock:
+            kept = self._ids.get((team_id, channel_id))
+        if kept is not None and time_module.monotonic() - kept[0] < self.TTL:
+            return True, kept[1]
+        return False, None
+
+    def put(self, team_id: str, channel_id: str, engagement_id: int | None, since: float) -> None:
+        """Keep an answer read at `since` (monotonic), unless the links changed after that."""
+        with self._lock:
+            if since >= self._cleared_at:
+                self._ids[(team_id, channel_id)] = (since, engagement_id)
+
+    def clear(self) -> None:
+        """Forget every answer (a link changed)."""
+        with self._lock:
+            self._ids.clear()
+            self._cleared_at = time_module.monotonic()
+
+    _cleared_at = 0.0
+
+
+channel_cache = ChannelCache()
+_LINKS_CHANGED = "ctobot_channel_links_changed"
+
+
+@event.listens_for(ChannelLink, "after_insert")
+@event.listens_for(ChannelLink, "after_update")
+@event.listens_for(ChannelLink, "after_delete")
+def _link_changed(_mapper: Any, _connection: Any, link: ChannelLink) -> None:
+    channel_cache.clear()
+    found = object_session(link)
+    if found is not None:
+        found.info[_LINKS_CHANGED] = True
+
+
+@event.listens_for(OrmSession, "after_commit")
+@event.listens_for(OrmSession, "after_soft_rollback")
+def _links_committed(session: OrmSession, *_: Any) -> None:
+    if session.info.pop(_LINKS_CHANGED, False):
+        channel_cache.clear()
+
+
 def engagement_for_channel(session: Session, *, team_id: str, channel_id: str) -> Engagement | None:
-    """The engagement linked to the channel, or None."""
+    """The engagement linked to the channel, or None (the channel's engagement id is cached per process)."""
+    known, engagement_id = channel_cache.get(team_id, channel_id)
+    if known:
+        if engagement_id is None:
+            return None
+        engagement = session.get(Engagement, engagement_id)
+        if engagement is not None:
+            return engagement
+    since = time_module.monotonic()
     link = find_link(session, team_id=team_id, channel_id=channel_id)
+    channel_cache.put(team_id, channel_id, link.engagement_id if link else None, since)
     return session.get(Engagement, link.engagement_id) if link else None
 
 
