@@ -16,7 +16,7 @@ from bot.deps import Deps
 from bot.errors import DomainError, InvalidInput, NotAllowed
 from bot.formatting import duration
 from bot.models import Engagement
-from bot.services import engagements, exports, months, retainer, timelog
+from bot.services import alerts, engagements, exports, months, retainer, timelog
 from bot.services.logtime_parser import parse_logtime
 from bot.slack import blocks, ids, timelog_blocks
 from bot.slack.mrkdwn import escape
@@ -99,7 +99,8 @@ def register(app: App, deps: Deps) -> None:
                         text, message_blocks = timelog_blocks.logged_message(logged.entry, engagement=engagement,
                                                                              summary=summary, today=today)
                         reply = {"text": text, "blocks": message_blocks}
-                        after = partial(ledger_changed, deps, engagement.id, [request.work_date])
+                        if alerts.note_could_fire(summary, added_minutes=logged.entry.minutes, day=request.work_date):
+                            after = partial(ledger_changed, deps, engagement.id, [request.work_date])
         ack(**reply)
         if after is not None:
             deps.background.submit(after)
