@@ -8,8 +8,8 @@ a fixed authorize, listeners that only ack) are started in turn, alternating whi
 waitress process on a fresh copy of a database holding one client and nothing about its users or the bot. For
 each process: the time from spawn to a 200 from /healthz; then, with no warm-up, the **cold** batch (the first
 requests arrive concurrently); then the **warm** batch on the same process. A batch is `--requests` signed
-requests at `--concurrency` (a third `/logtime 10m review`, a third `/cto help`, a third question messages).
-CPU per request is the server process's user+system time over the batch (from /proc), divided by its requests;
+requests at `--concurrency` (a third `/logtime 1h review <one of the last 60 days>`, a third `/cto help`, a third
+question messages). CPU per request is the server process's user+system time over the batch (from /proc), divided by its requests;
 RSS is read after both batches. The medians over the repeats are printed, with PASS/MISS against the targets.
 Exit status 0 whatever the figures (it is a measurement).
 """
@@ -27,6 +27,7 @@ import tempfile
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -134,7 +135,9 @@ def send_mix(sender: SlackSender, count: int, concurrency: int, tag: str) -> tup
         kind = i % 3
         started = time.perf_counter()
         if kind == 0:
-            response = sender.command("/logtime", f"10m review {tag} {i}", user_id="U1", channel_id="C1")
+            day = date.today() - timedelta(days=1 + (i // 3) % 60)  # 12 h a day at most: spread over 60 days
+            response = sender.command("/logtime", f"1h review {day.isoformat()} {tag} {i}", user_id="U1",
+                                      channel_id="C1")
         elif kind == 1:
             response = sender.command("/cto", "help", user_id="U2", channel_id="C1")
         else:
@@ -237,7 +240,7 @@ def main() -> int:
     finally:
         fake.stop()
 
-    print(f"\nack latency: {count} signed requests per batch at {concurrency} concurrent (1/3 /logtime, 1/3 /cto "
+    print(f"\nack latency: {count} signed requests per batch at {concurrency} concurrent (1/3 /logtime 1h, 1/3 /cto "
           f"help, 1/3 question messages); Slack's Web API {SLACK_DELAY:g} s late; waitress, {threads} threads, "
           f"SQLite; {repeats} repeats, medians; {os.cpu_count()} CPUs")
     print(f"{'mode':6} {'app':7} {'phase':5} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} {'CPU ms/req':>10} "
