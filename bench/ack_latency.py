@@ -9,9 +9,9 @@ waitress process on a fresh copy of a database holding one client and nothing ab
 each process: the time from spawn to a 200 from /healthz; then, with no warm-up, the **cold** batch (the first
 requests arrive concurrently); then the **warm** batch on the same process. A batch is `--requests` signed
 requests at `--concurrency` (a third `/logtime 1h review <one of the last 60 days>`, a third `/cto help`, a third
-question messages). CPU per request is the server process's user+system time over the batch (from /proc), divided by its requests;
-RSS is read after both batches. The medians over the repeats are printed, with PASS/MISS against the targets.
-Exit status 0 whatever the figures (it is a measurement).
+question messages). CPU per request is the server process's user+system time over the batch (from /proc), divided
+by its requests; RSS is read after both batches. The medians over the repeats are printed, with PASS/MISS against
+the targets. Exit status 0 whatever the figures (it is a measurement).
 """
 
 from __future__ import annotations

@@ -6,8 +6,9 @@ import calendar
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
-from sqlalchemy import func, or_
+from sqlalchemy import bindparam, func, or_
 from sqlmodel import Session, col, select
 
 from bot import formatting
@@ -165,7 +166,13 @@ def month_end(first: date) -> date:
 
 def business_days(engagement: Engagement, start: date, end: date) -> int:
     """Days from start to end inclusive that are business days of the engagement (Mon–Fri if none are set)."""
-    working = {DAY_INDEX[d] for d in engagement.business_days.split(",") if d in DAY_INDEX} or set(range(5))
+    return _business_days(engagement.business_days, start, end)
+
+
+@lru_cache(maxsize=4096)
+def _business_days(spec: str, start: date, end: date) -> int:
+    """business_days for a day list such as "mon,tue,wed,thu,fri" (pure, so kept: every /logtime asks it)."""
+    working = {DAY_INDEX[d] for d in spec.split(",") if d in DAY_INDEX} or set(range(5))
     if end < start:
         return 0
     return sum(1 for n in range((end - start).days + 1) if (start + timedelta(days=n)).weekday() in working)
@@ -177,9 +184,18 @@ def _engaged_days(engagement: Engagement, first: date) -> tuple[date, date]:
     return max(first, engagement.start_date), min(last, engagement.end_date or last)
 
 
+_LIVE_MINUTES_BY_CATEGORY = select(TimeEntry.category, func.sum(TimeEntry.minutes)).where(
+    TimeEntry.engagement_id == bindparam("engagement_id"), TimeEntry.work_date >= bindparam("first"),
+    TimeEntry.work_date <= bindparam("last"), col(TimeEntry.deleted_at).is_(None)).group_by(TimeEntry.category)
+
+
 def minutes_by_category(session: Session, *, engagement: Engagement, first: date, last: date,
                 at: datetime | None = None) -> dict[str, int]:
     """Minutes by category worked from `first` to `last`, as the ledger stood at `at` (now by default)."""
+    if at is None:  # every /logtime reply: the statement is built once
+        rows = session.execute(_LIVE_MINUTES_BY_CATEGORY, {"engagement_id": engagement.id, "first": first,
+                                                           "last": last}).all()
+        return {category: int(minutes) for category, minutes in rows if minutes}
     query = select(TimeEntry.category, func.sum(TimeEntry.minutes)).where(
         TimeEntry.engagement_id == engagement.id, TimeEntry.work_date >= first, TimeEntry.work_date <= last)
     if at is None:
