@@ -116,13 +116,20 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time of the process (all its threads), from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    """User plus system CPU time of the process (all its threads), from /proc (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
     return (int(fields[11]) + int(fields[12])) / TICK
 
 
 def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:  # the process is gone
+        return 0.0
+    for line in status.splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
@@ -132,8 +139,14 @@ def send_mix(sender: SlackSender, count: int, concurrency: int, tag: str) -> tup
     """`count` signed requests, a third each /logtime, /cto help and a question message: latencies in ms, and
     how many were not answered 2xx."""
     def one(i: int) -> tuple[float, int]:
-        kind = i % 3
         started = time.perf_counter()
+        try:
+            return send_one(i, started)
+        except OSError:  # refused or reset: counted as not answered
+            return (time.perf_counter() - started) * 1000, 0
+
+    def send_one(i: int, started: float) -> tuple[float, int]:
+        kind = i % 3
         if kind == 0:
             day = date.today() - timedelta(days=1 + (i // 3) % 60)  # 12 h a day at most: spread over 60 days
             response = sender.command("/logtime", f"1h review {day.isoformat()} {tag} {i}", user_id="U1",
@@ -176,6 +189,9 @@ def run_once(name: str, mode: str, command: list[str], env: dict[str, str], cwd:
         cold = batch(process, sender, count, concurrency, f"{tag}-cold")
         warm = batch(process, sender, count, concurrency, f"{tag}-warm")
         rss = rss_mb(process.pid)
+        if process.poll() is not None or cold["failed"] or warm["failed"]:
+            print(f"  {tag}: the server failed requests or exited ({process.poll()}); its log ends:\n"
+                  + (cwd / f"{tag}.log").read_text()[-3000:], flush=True)
     finally:
         stop(process)
     return {"name": name, "mode": mode, "start_s": started, "cold": cold, "warm": warm, "rss": rss}
