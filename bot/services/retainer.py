@@ -193,16 +193,12 @@ def minutes_by_category(session: Session, *, engagement: Engagement, first: date
                 at: datetime | None = None) -> dict[str, int]:
     """Minutes by category worked from `first` to `last`, as the ledger stood at `at` (now by default)."""
     if at is None:  # every /logtime reply: the statement is built once
-        rows = session.execute(_LIVE_MINUTES_BY_CATEGORY, {"engagement_id": engagement.id, "first": first,
+        live = session.execute(_LIVE_MINUTES_BY_CATEGORY, {"engagement_id": engagement.id, "first": first,
                                                            "last": last}).all()
-        return {category: int(minutes) for category, minutes in rows if minutes}
+        return {category: int(minutes) for category, minutes in live if minutes}
     query = select(TimeEntry.category, func.sum(TimeEntry.minutes)).where(
-        TimeEntry.engagement_id == engagement.id, TimeEntry.work_date >= first, TimeEntry.work_date <= last)
-    if at is None:
-        query = query.where(col(TimeEntry.deleted_at).is_(None))
-    else:
-        query = query.where(TimeEntry.created_at < at,
-                            or_(col(TimeEntry.deleted_at).is_(None), col(TimeEntry.deleted_at) >= at))
+        TimeEntry.engagement_id == engagement.id, TimeEntry.work_date >= first, TimeEntry.work_date <= last,
+        TimeEntry.created_at < at, or_(col(TimeEntry.deleted_at).is_(None), col(TimeEntry.deleted_at) >= at))
     rows = session.exec(query.group_by(TimeEntry.category)).all()
     return {category: int(minutes) for category, minutes in rows if minutes}
 
