@@ -14,6 +14,7 @@ from bot.deps import Deps
 from bot.models.slack_oauth import OAUTH_STATES_TABLE
 from bot.settings import Settings
 from bot.slack.client import make_web_client
+from bot.slack.identity import BotIdentityKeeper, StoredInstallationAuthorize
 from bot.slack.ids import BOT_SCOPES
 from bot.slack.installations import installation_store
 
@@ -41,11 +42,13 @@ def create_app(settings: Settings, *, deps: Deps, client: WebClient | None = Non
     deps.listeners = executor
     if settings.oauth_enabled:
         assert settings.slack_client_secret is not None
+        store = installation_store(settings, deps.engine)
+        deps.installations = StoredInstallationAuthorize(store)
         oauth_settings = OAuthSettings(
             client_id=settings.slack_client_id,
             client_secret=settings.slack_client_secret.get_secret_value(),
             scopes=list(BOT_SCOPES),
-            installation_store=installation_store(settings, deps.engine),
+            installation_store=store,
             state_store=SQLAlchemyOAuthStateStore(expiration_seconds=OAUTH_STATE_SECONDS, engine=deps.engine,
                                                   table_name=OAUTH_STATES_TABLE),
             install_path=INSTALL_PATH,
@@ -55,6 +58,7 @@ def create_app(settings: Settings, *, deps: Deps, client: WebClient | None = Non
             signing_secret=signing_secret,
             client=client or make_web_client(settings, token=None),
             oauth_settings=oauth_settings,
+            authorize=deps.installations,  # the stored installation, kept briefly: no auth.test per request
             listener_executor=executor,
             raise_error_for_unhandled_request=True,  # answered 200 in handlers/errors.py, not 404
             request_verification_enabled=not settings.socket_mode or signing_secret is not None,
@@ -63,15 +67,20 @@ def create_app(settings: Settings, *, deps: Deps, client: WebClient | None = Non
         if settings.slack_bot_token is None:
             raise SettingsError("SLACK_BOT_TOKEN is not set (or set SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for OAuth)")
         web_client = client or make_web_client(settings)
-        web_client.token = web_client.token or settings.slack_bot_token.get_secret_value()
+        token = web_client.token or settings.slack_bot_token.get_secret_value()
+        web_client.token = None  # the token comes from `authorize` (Bolt refuses a token and an authorize both)
+        # Who the bot is comes from the database (auth.test once, in the background, when nothing is stored), so
+        # no request waits for Slack and a slow Slack never stops the app from starting.
+        deps.identity = BotIdentityKeeper(deps.session_factory, web_client, token)
+        deps.identity.start()
         app = App(
             signing_secret=signing_secret,
             client=web_client,
-            # auth.test runs on the first request instead, so a slow Slack never stops the app from starting.
-            token_verification_enabled=False,
+            authorize=deps.identity,
             listener_executor=executor,
             raise_error_for_unhandled_request=True,  # answered 200 in handlers/errors.py, not 404
             request_verification_enabled=signing_secret is not None,
         )
+        web_client.token = token  # app.client, for work outside a request, keeps the bot token
     register_handlers(app, deps)
     return app

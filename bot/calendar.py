@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar as _stdlib_calendar
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from bot import clock
@@ -39,7 +40,13 @@ def is_business_day(engagement: Engagement, day: date) -> bool:
 
 def business_days(engagement: Engagement, start: date, end: date) -> int:
     """Days from `start` to `end` inclusive that are business days of the engagement."""
-    working = working_weekdays(engagement.business_days)
+    return _business_days(engagement.business_days, start, end)
+
+
+@lru_cache(maxsize=4096)
+def _business_days(setting: str, start: date, end: date) -> int:
+    """business_days for a setting such as "mon,tue,wed,thu,fri" (pure, so kept: every /logtime asks it)."""
+    working = working_weekdays(setting)
     if end < start:
         return 0
     return sum(1 for n in range((end - start).days + 1) if (start + timedelta(days=n)).weekday() in working)

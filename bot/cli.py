@@ -172,6 +172,10 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
 def ensure_schema(settings: Settings, *, migrate: bool) -> None:
     """Migrate (when `migrate`) or refuse to start on a database behind the code."""
     from bot.db import make_engine
+    from bot.db.migrations import HEAD
+
+    if not migrate and _stored_revision(settings.database_url) == HEAD:
+        return  # the usual start: no need to load Alembic
     from bot.db.migrate import current_revision, head_revision, upgrade
 
     if migrate:
@@ -188,6 +192,23 @@ def ensure_schema(settings: Settings, *, migrate: bool) -> None:
             return
         raise CliError(f"the database is at migration {current or 'none'}, the code needs {head_revision()}: "
                        "run `ctobot migrate` first")
+
+
+def _stored_revision(url: str) -> str | None:
+    """The database's alembic_version, read without Alembic (None when there is none, or it cannot be read)."""
+    from sqlalchemy import text
+
+    from bot.db import make_engine
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except Exception:
+        return None
+    finally:
+        engine.dispose()
+
 
 @contextmanager
 def _database(settings: Settings, *, migrate: bool = False) -> Iterator[Any]:

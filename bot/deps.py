@@ -25,6 +25,8 @@ class Deps:
     llm: Any = None
     users: UserDirectory = field(default_factory=UserDirectory)
     listeners: ListenerPool | None = None  # Bolt's listener pool, once the app is built
+    identity: Any = None  # single-workspace mode: bot.slack.identity.BotIdentityKeeper (set by create_app)
+    installations: Any = None  # OAuth mode: bot.slack.identity.StoredInstallationAuthorize (set by create_app)
 
     def slack_client(self, team_id: str, *, max_rate_limit_wait: float | None = None) -> WebClient | None:
         """A Web API client for the workspace, for work that no request started (the clock, the CLI); with

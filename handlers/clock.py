@@ -1,28 +1,68 @@
-"""A user's `today`: their Slack time zone when users.info answers in time, else the engagement's."""
+"""A user's `today`: their time zone as stored in the person table, else the engagement's; never a Slack call.
+
+A user never stored (or stored more than ZONE_REFRESH_AFTER ago) is looked up with users.info in the background
+(one task per user at a time) and stored, so the next request has their zone; this one uses the engagement's.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from slack_sdk import WebClient
+from sqlmodel import Session
 
 from bot.deps import Deps
 from bot.models import Engagement, utcnow
+from bot.services import people
+from bot.slack.users import refresh_person
+
+ZONE_REFRESH_AFTER = timedelta(days=1)  # people travel: a stored zone is asked again (in the background) after this
 
 
-def user_zone(deps: Deps, client: WebClient, user_id: str, engagement: Engagement | None) -> ZoneInfo:
+def user_zone(deps: Deps, session: Session | None, team_id: str, user_id: str,
+              engagement: Engagement | None) -> ZoneInfo:
     """The user's time zone, falling back to the engagement's, then UTC."""
-    user = deps.users.get(client, user_id)
-    for name in (user.tz if user else None, engagement.timezone if engagement else None):
-        if name:
+    known, name = deps.users.known_zone(team_id, user_id)
+    if not known:
+        name = _stored_zone(deps, session, team_id, user_id)
+    for candidate in (name, engagement.timezone if engagement else None):
+        if candidate:
             try:
-                return ZoneInfo(name)
+                return ZoneInfo(candidate)
             except (ZoneInfoNotFoundError, ValueError):
                 continue
     return ZoneInfo("UTC")
 
 
-def user_today(deps: Deps, client: WebClient, user_id: str, engagement: Engagement | None) -> date:
+def user_today(deps: Deps, session: Session | None, team_id: str, user_id: str,
+               engagement: Engagement | None) -> date:
     """Today's date where the user is."""
-    return utcnow().astimezone(user_zone(deps, client, user_id, engagement)).date()
+    return utcnow().astimezone(user_zone(deps, session, team_id, user_id, engagement)).date()
+
+
+def _stored_zone(deps: Deps, session: Session | None, team_id: str, user_id: str) -> str | None:
+    """The zone in the person table (`session`, or a short read of its own), refreshed in the background when
+    the user was never stored or long ago."""
+    if session is not None:
+        person = people.stored(session, team_id=team_id, user_ids=[user_id]).get(user_id)
+    else:
+        with deps.session_factory() as own:
+            person = people.stored(own, team_id=team_id, user_ids=[user_id]).get(user_id)
+    zone = person.timezone if person is not None else None
+    if person is None or utcnow() - person.fetched_at > ZONE_REFRESH_AFTER:
+        if deps.users.claim_refresh(team_id, user_id):
+            submitted = deps.background.submit(_refresh, deps, team_id, user_id)
+            if submitted is None:
+                deps.users.end_refresh(team_id, user_id)
+    if person is not None:
+        deps.users.keep_zone(team_id, user_id, zone)
+    return zone
+
+
+def _refresh(deps: Deps, team_id: str, user_id: str) -> None:
+    try:
+        client = deps.slack_client(team_id)
+    except Exception:
+        deps.users.end_refresh(team_id, user_id)
+        raise
+    refresh_person(deps.session_factory, deps.users, client, team_id, user_id)

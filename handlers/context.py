@@ -124,9 +124,9 @@ class Request:
         """The scope of a click or shortcut: the engagement of the channel it came from, in this workspace."""
         return ownership.scope_of(session, team_id=self.team_id, channel_id=self.channel_id, direct_ok=direct_ok)
 
-    def today(self, engagement: Engagement | None) -> date:
-        """Today where the user is (the engagement's zone until the user's is known)."""
-        return user_today(self.deps, self.client, self.user_id, engagement)
+    def today(self, session: Session, engagement: Engagement | None) -> date:
+        """Today where the user is (the engagement's zone until the user's is stored): never a Slack call."""
+        return user_today(self.deps, session, self.team_id, self.user_id, engagement)
 
 
 @dataclass

@@ -147,6 +147,10 @@ def slack_app(database_url: str, engine: Engine, fake_slack: FakeSlack, app_sett
     empty_all_tables(engine)
     settings = make_settings(database_url, fake_slack.url, **app_settings_overrides)
     runtime = build_runtime(settings)
+    if runtime.deps.identity is not None:  # as after start-up: the bot's identity asked once and stored
+        assert runtime.deps.identity.wait(), "the start-up auth.test did not answer"
+        with fake_slack._cond:
+            fake_slack.calls[:] = [call for call in fake_slack.calls if call.method != "auth.test"]
     if app_over_http:
         with WsgiThread(runtime.wsgi) as server:
             sender = SlackSender(server.url, SIGNING_SECRET, team_id=TEAM_ID, fake=fake_slack)

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+from typing import TYPE_CHECKING, Any
 
-import openai
-from openai.types.chat import ChatCompletionMessageParam
 from pydantic import ValidationError
 
 from bot.llm.draft import NOTHING_RECORDED, AdrDraft, DraftFailed, Recorded, ThreadMessage
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    import openai  # imported where a draft is asked for: a web worker that never drafts never loads it (23 MB)
+    from openai.types.chat import ChatCompletionMessageParam
 
 DEFAULT_MODEL = "gpt-4o-mini"
 TRANSCRIPT_LIMIT = 24_000
@@ -77,7 +81,10 @@ class OpenAIDrafter:
     def __init__(self, *, api_key: str, base_url: str | None, model: str | None, timeout: float = 30.0,
                  max_retries: int = 2) -> None:
         self.model = model or DEFAULT_MODEL
-        self._client = openai.OpenAI(api_key=api_key, base_url=base_url, timeout=timeout, max_retries=max_retries)
+        self._options: dict[str, Any] = {"api_key": api_key, "base_url": base_url, "timeout": timeout,
+                                         "max_retries": max_retries}
+        self._client: Any = None
+        self._lock = threading.Lock()
         self._format = 0  # index into RESPONSE_FORMATS of the first one this server may take
 
     @classmethod
@@ -89,15 +96,26 @@ class OpenAIDrafter:
                    model=settings.openai_model, timeout=settings.openai_timeout,
                    max_retries=settings.openai_max_retries)
 
+    def _openai(self) -> Any:
+        """The openai client, made (and the openai package imported) on the first draft."""
+        with self._lock:
+            if self._client is None:
+                import openai
+
+                self._client = openai.OpenAI(**self._options)
+            return self._client
+
     def draft(self, *, title: str, messages: list[ThreadMessage], recorded: Recorded = NOTHING_RECORDED) -> AdrDraft:
         """Ask the model for the draft as JSON and validate it."""
+        import openai
+
+        client = self._openai()
         prompt: list[ChatCompletionMessageParam] = [{"role": "system", "content": SYSTEM_PROMPT},
                                                      {"role": "user", "content": transcript(title, messages, recorded)}]
         formats = RESPONSE_FORMATS[self._format:]
         for offset, response_format in enumerate(formats):
             try:
-                # openai's types know no JSON mode with a schema (the second of RESPONSE_FORMATS).
-                response = self._client.chat.completions.create(  # type: ignore[call-overload]
+                response = client.chat.completions.create(
                     model=self.model, temperature=0.2, max_tokens=MAX_TOKENS, response_format=response_format,
                     messages=prompt)
             except openai.APITimeoutError:

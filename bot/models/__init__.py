@@ -6,6 +6,7 @@ from bot.models.decision import Decision
 from bot.models.delivery import Artifact, Risk
 from bot.models.engagement import ChannelLink, Engagement
 from bot.models.health import HealthCheck
+from bot.models.identity import BotIdentity
 from bot.models.ids import id_of
 from bot.models.month import MonthStatement, StatementAmendment
 from bot.models.person import Person
@@ -16,6 +17,7 @@ from bot.models.types import utcnow
 
 __all__ = [
     "Artifact",
+    "BotIdentity",
     "BuiltSystem",
     "ChannelLink",
     "Decision",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlmodel import Session
@@ -33,6 +33,15 @@ def crossed(summary: MonthSummary) -> list[str]:
               (BUDGET_90, summary.minutes * 10 >= band.top_minutes * 9),
               (BUDGET_FLOOR, summary.minutes >= band.floor_minutes))
     return [kind for kind, hit in checks if hit and summary.minutes > 0]
+
+
+def note_could_fire(summary: MonthSummary, *, added_minutes: int, day: date) -> bool:
+    """Whether an entry of `added_minutes` on `day`, already counted in `summary`, took the month past a budget
+    note's threshold (so a check is worth running now; the hourly job catches anything else)."""
+    if (day.year, day.month) != (summary.month.year, summary.month.month) or added_minutes <= 0:
+        return False
+    before = replace(summary, minutes=max(summary.minutes - added_minutes, 0))
+    return crossed(summary) != crossed(before)
 
 
 def claim_budget_alerts(session: Session, *, engagement: Engagement, today: date, claimed_by: str) -> list[BudgetAlert]:

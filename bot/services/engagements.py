@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import enum
 import re
+import threading
+import time as time_module
 from dataclasses import dataclass, field
 from datetime import date, time
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import or_
-from sqlmodel import Session, select
+from sqlalchemy import event, or_
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import object_session
+from sqlmodel import Session, col, select
 
 from bot import calendar
 from bot.calendar import WEEKDAYS
@@ -219,7 +223,8 @@ def find_link(session: Session, *, team_id: str, channel_id: str) -> ChannelLink
     """The channel's link in this workspace, binding a CLI-made link (no team yet) on first use."""
     links = session.exec(
         select(ChannelLink).where(
-            ChannelLink.channel_id == channel_id, or_(ChannelLink.team_id == team_id, ChannelLink.team_id == "")
+            ChannelLink.channel_id == channel_id,
+            or_(col(ChannelLink.team_id) == team_id, col(ChannelLink.team_id) == ""),
         )
     ).all()
     exact = [link for link in links if link.team_id == team_id]
@@ -238,9 +243,75 @@ def find_link(session: Session, *, team_id: str, channel_id: str) -> ChannelLink
     return link
 
 
+class ChannelCache:
+    """Channel -> engagement id (or None: not linked), per process: ids only, never ORM objects.
+
+    Any change to a channel link in this process empties it (on flush and again on commit, so that a reader
+    between the two cannot keep the old answer); links changed by another process are seen within TTL seconds.
+    """
+
+    TTL = 5.0
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._ids: dict[tuple[str, str], tuple[float, int | None]] = {}
+
+    def get(self, team_id: str, channel_id: str) -> tuple[bool, int | None]:
+        """(True, the engagement id or None) when known and fresh; (False, None) otherwise."""
+        with self._lock:
+            kept = self._ids.get((team_id, channel_id))
+        if kept is not None and time_module.monotonic() - kept[0] < self.TTL:
+            return True, kept[1]
+        return False, None
+
+    def put(self, team_id: str, channel_id: str, engagement_id: int | None, since: float) -> None:
+        """Keep an answer read at `since` (monotonic), unless the links changed after that."""
+        with self._lock:
+            if since >= self._cleared_at:
+                self._ids[(team_id, channel_id)] = (since, engagement_id)
+
+    def clear(self) -> None:
+        """Forget every answer (a link changed)."""
+        with self._lock:
+            self._ids.clear()
+            self._cleared_at = time_module.monotonic()
+
+    _cleared_at = 0.0
+
+
+channel_cache = ChannelCache()
+_LINKS_CHANGED = "ctobot_channel_links_changed"
+
+
+@event.listens_for(ChannelLink, "after_insert")
+@event.listens_for(ChannelLink, "after_update")
+@event.listens_for(ChannelLink, "after_delete")
+def _link_changed(_mapper: Any, _connection: Any, link: ChannelLink) -> None:
+    channel_cache.clear()
+    found = object_session(link)
+    if found is not None:
+        found.info[_LINKS_CHANGED] = True
+
+
+@event.listens_for(OrmSession, "after_commit")
+@event.listens_for(OrmSession, "after_soft_rollback")
+def _links_committed(session: OrmSession, *_: Any) -> None:
+    if session.info.pop(_LINKS_CHANGED, False):
+        channel_cache.clear()
+
+
 def engagement_for_channel(session: Session, *, team_id: str, channel_id: str) -> Engagement | None:
-    """The engagement linked to the channel, or None."""
+    """The engagement linked to the channel, or None (the channel's engagement id is cached per process)."""
+    known, engagement_id = channel_cache.get(team_id, channel_id)
+    if known:
+        if engagement_id is None:
+            return None
+        engagement = session.get(Engagement, engagement_id)
+        if engagement is not None:
+            return engagement
+    since = time_module.monotonic()
     link = find_link(session, team_id=team_id, channel_id=channel_id)
+    channel_cache.put(team_id, channel_id, link.engagement_id if link else None, since)
     return session.get(Engagement, link.engagement_id) if link else None
 
 
@@ -256,7 +327,7 @@ def get_by_name(session: Session, *, name: str, team_id: str | None = None) -> E
     """The engagement called `name` (in `team_id` when given), or NotFound."""
     query = select(Engagement).where(Engagement.name == name.strip().lower())
     if team_id is not None:
-        query = query.where(or_(Engagement.team_id == team_id, Engagement.team_id == ""))
+        query = query.where(or_(col(Engagement.team_id) == team_id, col(Engagement.team_id) == ""))
     found = session.exec(query).all()
     if not found:
         raise NotFound(f"No client called `{name}`. `ctobot client add` creates one.")
@@ -268,9 +339,9 @@ def get_by_name(session: Session, *, name: str, team_id: str | None = None) -> E
 
 def list_engagements(session: Session, *, team_id: str | None = None) -> list[Engagement]:
     """Active engagements, by name."""
-    query = select(Engagement).where(Engagement.uninstalled_at.is_(None))  # type: ignore[union-attr]
+    query = select(Engagement).where(col(Engagement.uninstalled_at).is_(None))
     if team_id is not None:
-        query = query.where(or_(Engagement.team_id == team_id, Engagement.team_id == ""))
+        query = query.where(or_(col(Engagement.team_id) == team_id, col(Engagement.team_id) == ""))
     return list(session.exec(query.order_by(Engagement.name)).all())
 
 

@@ -9,7 +9,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
 from bot import calendar
@@ -34,10 +34,13 @@ def parse_month(text: str) -> date:
         raise InvalidInput(f"`{text.strip()[:20]}` is not a month: use YYYY-MM, e.g. 2026-10.") from None
 
 
+_FIND = select(MonthStatement).where(MonthStatement.engagement_id == bindparam("engagement_id"),  # built once
+                                     MonthStatement.month == bindparam("month"))
+
+
 def find(session: Session, *, engagement_id: int, month: date) -> MonthStatement | None:
     """The month's row, if it has one yet."""
-    return session.exec(select(MonthStatement).where(MonthStatement.engagement_id == engagement_id,
-                                                     MonthStatement.month == calendar.month_start(month))).first()
+    return session.exec(_FIND, params={"engagement_id": engagement_id, "month": calendar.month_start(month)}).first()
 
 
 def get_or_open(session: Session, *, engagement_id: int, month: date) -> MonthStatement:

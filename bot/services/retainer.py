@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, or_
+from sqlalchemy import bindparam, func, or_
 from sqlmodel import Session, col, select
 
 from bot import formatting
@@ -151,16 +151,21 @@ def _engaged_days(engagement: Engagement, first: date) -> tuple[date, date]:
     return max(first, engagement.start_date), min(last, engagement.end_date or last)
 
 
+_LIVE_MINUTES_BY_CATEGORY = select(TimeEntry.category, func.sum(TimeEntry.minutes)).where(
+    TimeEntry.engagement_id == bindparam("engagement_id"), TimeEntry.work_date >= bindparam("first"),
+    TimeEntry.work_date <= bindparam("last"), col(TimeEntry.deleted_at).is_(None)).group_by(TimeEntry.category)
+
+
 def minutes_by_category(session: Session, *, engagement: Engagement, first: date, last: date,
                 at: datetime | None = None) -> dict[str, int]:
     """Minutes by category worked from `first` to `last`, as the ledger stood at `at` (now by default)."""
+    if at is None:  # every /logtime reply: the statement is built once
+        live = session.execute(_LIVE_MINUTES_BY_CATEGORY, {"engagement_id": engagement.id, "first": first,
+                                                           "last": last}).all()
+        return {category: int(minutes) for category, minutes in live if minutes}
     query = select(TimeEntry.category, func.sum(TimeEntry.minutes)).where(
-        TimeEntry.engagement_id == engagement.id, TimeEntry.work_date >= first, TimeEntry.work_date <= last)
-    if at is None:
-        query = query.where(col(TimeEntry.deleted_at).is_(None))
-    else:
-        query = query.where(TimeEntry.created_at < at,
-                            or_(col(TimeEntry.deleted_at).is_(None), col(TimeEntry.deleted_at) >= at))
+        TimeEntry.engagement_id == engagement.id, TimeEntry.work_date >= first, TimeEntry.work_date <= last,
+        TimeEntry.created_at < at, or_(col(TimeEntry.deleted_at).is_(None), col(TimeEntry.deleted_at) >= at))
     rows = session.exec(query.group_by(TimeEntry.category)).all()
     return {category: int(minutes) for category, minutes in rows if minutes}
 

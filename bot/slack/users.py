@@ -20,6 +20,7 @@ TTL_SECONDS = 6 * 3600
 # A slow or failing users.info is not asked again for this long, so a Slack outage costs one request the
 # lookup timeout, not every request.
 MISS_TTL_SECONDS = 60
+ZONE_SECONDS = 300  # a time zone read from the person table is used this long before it is read again
 
 
 @dataclass(frozen=True)
@@ -35,12 +36,44 @@ class SlackUser:
 
 
 class UserDirectory:
-    """A per-process cache of users.info answers; a slow or failing Slack yields None, never an exception."""
+    """A per-process cache of users.info answers; a slow or failing Slack yields None, never an exception.
+
+    It also keeps, per process, the time zones read from the person table (ZONE_SECONDS), and which users have a
+    users.info refresh under way, so that each user is asked for by one background task at a time.
+    """
 
     def __init__(self, ttl: float = TTL_SECONDS, miss_ttl: float = MISS_TTL_SECONDS) -> None:
         self._ttl, self._miss_ttl = ttl, miss_ttl
         self._cache: dict[tuple[str, str], tuple[float, SlackUser | None]] = {}
         self._lock = threading.Lock()
+        self._zones: dict[tuple[str, str], tuple[float, str | None]] = {}
+        self._refreshing: set[tuple[str, str]] = set()
+
+    def known_zone(self, team_id: str, user_id: str) -> tuple[bool, str | None]:
+        """(True, the stored zone or None) when read from the person table within ZONE_SECONDS; else (False, None)."""
+        with self._lock:
+            kept = self._zones.get((team_id, user_id))
+        if kept is not None and time.monotonic() - kept[0] < ZONE_SECONDS:
+            return True, kept[1]
+        return False, None
+
+    def keep_zone(self, team_id: str, user_id: str, zone: str | None) -> None:
+        """Remember a zone read from (or just stored in) the person table."""
+        with self._lock:
+            self._zones[(team_id, user_id)] = (time.monotonic(), zone)
+
+    def claim_refresh(self, team_id: str, user_id: str) -> bool:
+        """True when no refresh for this user is under way (and one now is); release with `end_refresh`."""
+        with self._lock:
+            if (team_id, user_id) in self._refreshing:
+                return False
+            self._refreshing.add((team_id, user_id))
+            return True
+
+    def end_refresh(self, team_id: str, user_id: str) -> None:
+        """The refresh claimed by `claim_refresh` is over."""
+        with self._lock:
+            self._refreshing.discard((team_id, user_id))
 
     def get(self, client: WebClient, user_id: str) -> SlackUser | None:
         """The user, from the cache or one quick users.info call."""
@@ -107,6 +140,26 @@ def remember_names(session_factory: SessionFactory, directory: UserDirectory, cl
         if profiles:
             people.remember(session, team_id=team_id, profiles=profiles)
         return people.names(session, team_id=team_id, user_ids=ids)
+
+
+def refresh_person(session_factory: SessionFactory, directory: UserDirectory, client: WebClient | None,
+                   team_id: str, user_id: str) -> None:
+    """Background work: users.info for one user, stored in the person table in its own short transaction.
+
+    Run through `directory.claim_refresh` so that concurrent requests ask Slack once per user; the Slack call is
+    made outside any transaction.
+    """
+    try:
+        user = directory.get(client, user_id) if client is not None else None
+        if user is None:
+            return
+        real = user.real_name if user.real_name != user_id else ""
+        with transaction(session_factory) as session:
+            people.remember(session, team_id=team_id, profiles=[people.Profile(
+                user_id=user_id, display_name=user.display_name, real_name=real, timezone=user.tz)])
+        directory.keep_zone(team_id, user_id, user.tz)
+    finally:
+        directory.end_refresh(team_id, user_id)
 
 
 def channel_members(client: WebClient, channel_id: str) -> set[str]:

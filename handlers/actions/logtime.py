@@ -65,7 +65,7 @@ def register(app: App, deps: Deps) -> None:
         with transaction(deps.session_factory) as session:
             engagement, _ = ownership.owned(session, Engagement, asked.pop("engagement"), scope=req.scope(session),
                                             what="client")
-            today = req.today(engagement)
+            today = req.today(session, engagement)
             logged = timelog.log_time(session, engagement=engagement, user_id=req.user_id, today=today,
                                       request=LogtimeRequest(**asked), source="command", source_ref=source_ref)
             text, message_blocks = _entry_message(session, logged.entry, engagement, today)
@@ -87,7 +87,7 @@ def register(app: App, deps: Deps) -> None:
         with transaction(deps.session_factory) as session:
             entry, engagement = _own_entry(session, action, req)
             timelog.delete_entry(session, entry_id=entry.id, user_id=req.user_id)  # type: ignore[arg-type]
-            text, message_blocks = _week_message(session, engagement, req.today(engagement))
+            text, message_blocks = _week_message(session, engagement, req.today(session, engagement))
             engagement_id, day = engagement.id, entry.work_date
         respond(text=text, blocks=message_blocks, replace_original=True)
         deps.background.submit(ledger_changed, deps, engagement_id, [day])
@@ -101,8 +101,8 @@ def register(app: App, deps: Deps) -> None:
             engagements.require_cto(engagement, req.user_id, to="change its time entries")
             mine = [e for e in engagements.list_engagements(session, team_id=req.team_id)
                     if engagements.is_cto(e, req.user_id)] or [engagement]
-            view = timelog_blocks.logtime_modal(engagements=mine, selected=engagement, today=req.today(engagement),
-                                                channel_id=req.channel_id, entry=entry)
+            view = timelog_blocks.logtime_modal(engagements=mine, selected=engagement, entry=entry,
+                                                today=req.today(session, engagement), channel_id=req.channel_id)
         req.client.views_open(trigger_id=req.trigger_id, view=view)
 
 

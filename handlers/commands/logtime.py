@@ -16,7 +16,7 @@ from bot.errors import DomainError, InvalidInput, NotAllowed
 from bot.flows.time_entries import ledger_changed, send_month_csv
 from bot.formatting import duration
 from bot.models import Engagement, id_of
-from bot.services import engagements, exports, months, retainer, timelog
+from bot.services import alerts, engagements, exports, months, retainer, timelog
 from bot.services.logtime_parser import parse_logtime
 from bot.slack import blocks, ids, timelog_blocks
 from bot.slack.mrkdwn import escape
@@ -53,7 +53,7 @@ def _open_modal(req: Request, session: Session, engagement: Engagement | None, w
     if not mine:
         raise NotAllowed("You are not the CTO of any client here, so there is nowhere to log time.")
     return Reply(modal=timelog_blocks.logtime_modal(engagements=mine, selected=engagement,
-                                                    today=req.today(engagement or mine[0]),
+                                                    today=req.today(session, engagement or mine[0]),
                                                     channel_id=req.channel_id if engagement else None))
 
 
@@ -69,7 +69,7 @@ def _undo(req: Request, session: Session, engagement: Engagement | None, words: 
 def _list(req: Request, session: Session, engagement: Engagement | None, words: list[str]) -> Reply:
     engagement = _require(engagement)
     engagements.require_cto(engagement, req.user_id, to="see its time entries")
-    today = req.today(engagement)
+    today = req.today(session, engagement)
     entries = timelog.week_entries(session, engagement_id=engagement.id, today=today)  # type: ignore[arg-type]
     summary = retainer.month_summary(session, engagement=engagement, month=today, today=today)
     text, message_blocks = timelog_blocks.week_message(entries, engagement=engagement, summary=summary, today=today)
@@ -79,7 +79,7 @@ def _list(req: Request, session: Session, engagement: Engagement | None, words: 
 def _export(req: Request, session: Session, engagement: Engagement | None, words: list[str]) -> Reply:
     engagement = _require(engagement)
     engagements.require_cto(engagement, req.user_id, to="export its hours")
-    month = _month_arg(words[1:], default=req.today(engagement))
+    month = _month_arg(words[1:], default=req.today(session, engagement))
     return Reply(text=f"Preparing {escape(engagement.display_name)}'s hours for {month:%B %Y} as a Harvest CSV; "
                       "I'll send it to you in a direct message.",
                  after=[partial(send_month_csv, req.deps, req.client, engagement_id=id_of(engagement), month=month,
@@ -89,7 +89,7 @@ def _export(req: Request, session: Session, engagement: Engagement | None, words
 def _log(req: Request, session: Session, engagement: Engagement | None, words: list[str]) -> Reply:
     """`/logtime 1h30 review yesterday …`: logged, or (into a month whose statement was sent) asked first."""
     engagement = _require(engagement)
-    today = req.today(engagement)
+    today = req.today(session, engagement)
     request = parse_logtime(" ".join(words), today=today)
     sent = months.sent_statement_for(session, engagement_id=engagement.id, day=request.work_date)  # type: ignore[arg-type]
     if sent is not None:  # the founder has this month's statement: ask before amending it
@@ -103,8 +103,9 @@ def _log(req: Request, session: Session, engagement: Engagement | None, words: l
     summary = retainer.month_summary(session, engagement=engagement, month=today, today=today)
     text, message_blocks = timelog_blocks.logged_message(logged.entry, engagement=engagement, summary=summary,
                                                          today=today)
-    return Reply(text=text, blocks=message_blocks,
-                 after=[partial(ledger_changed, req.deps, id_of(engagement), [request.work_date])])
+    could_fire = alerts.note_could_fire(summary, added_minutes=logged.entry.minutes, day=request.work_date)
+    after = [partial(ledger_changed, req.deps, id_of(engagement), [request.work_date])] if could_fire else []
+    return Reply(text=text, blocks=message_blocks, after=after)
 
 
 SUBCOMMANDS: dict[str, Callable[[Request, Session, Engagement | None, list[str]], Reply]] = {

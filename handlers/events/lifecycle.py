@@ -29,6 +29,8 @@ def register(app: App, deps: Deps) -> None:
         logger.info("workspace %s uninstalled the app; %d engagements stopped", team_id, count)
         if revocation is not None:
             revocation.handle_app_uninstalled_events(context)
+        if deps.installations is not None:
+            deps.installations.forget(enterprise_id=context.enterprise_id, team_id=context.team_id)
 
     @app.event("tokens_revoked")
     def tokens_revoked(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
@@ -40,3 +42,5 @@ def register(app: App, deps: Deps) -> None:
             logger.info("workspace %s revoked the bot token; its engagements stopped", team_id)
         if revocation is not None:
             revocation.handle_tokens_revoked_events(event, context)
+        if deps.installations is not None:
+            deps.installations.forget(enterprise_id=context.enterprise_id, team_id=context.team_id)

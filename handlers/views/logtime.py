@@ -85,7 +85,7 @@ def _save(session: Session, req: Request, view: dict[str, Any], engagement_id: i
     here = ownership.scope_of(session, team_id=req.team_id, channel_id=meta.get("channel_id"))
     engagement, _ = ownership.owned(session, Engagement, engagement_id, scope=Scope(here.team_id), what="client",
                                     field="engagement")
-    today = req.today(engagement)
+    today = req.today(session, engagement)
     saved = time_entries.save_from_form(
         session, engagement=engagement, user_id=req.user_id, request=request, today=today,
         entry_id=meta.get("entry_id"), amend_confirmed=amend_confirmed(view["state"]["values"]),

@@ -18,6 +18,12 @@ def test_migrations_and_models_agree(database_url, engine):
     assert current_revision(engine) == head_revision()
 
 
+def test_the_head_that_serve_checks_without_alembic_is_the_newest_migration():
+    from bot.db.migrations import HEAD
+
+    assert HEAD == head_revision(), "set bot/db/migrations/__init__.py HEAD to the new migration's revision"
+
+
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(engine):
     if engine.dialect.name != "sqlite":
         pytest.skip("SQLite only")

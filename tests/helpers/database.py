@@ -83,7 +83,10 @@ def _admin(url: str) -> Iterator[Connection]:
 
 
 def empty_all_tables(engine: Engine) -> None:
-    """Delete every row, so that each test starts from an empty, migrated database."""
+    """Delete every row, so that each test starts from an empty, migrated database (and no cached channel)."""
+    from bot.services.engagements import channel_cache
+
+    channel_cache.clear()
     tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":

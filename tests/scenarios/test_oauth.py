@@ -82,3 +82,22 @@ def test_uninstall_forgets_the_tokens_and_stops_engagements(slack_app):
     eventually(lambda: installed_teams(slack_app) == [])
     with slack_app.runtime.deps.engine.connect() as conn:
         assert conn.execute(text("SELECT uninstalled_at FROM engagement")).scalar() is not None
+
+
+def test_requests_are_authorized_from_the_stored_installation_without_auth_test(slack_app):
+    install(slack_app)
+    add_engagement(slack_app.session_factory, name="acme", channel="C1", team="T_CLIENT")
+    slack_app.slack.team_id = "T_CLIENT"
+    slack_app.fake.reset()
+    for _ in range(3):
+        assert "Acme" in reply_text(slack_app.slack.command("/cto", "status", channel_id="C1"))
+    assert slack_app.fake.calls_to("auth.test") == []
+
+
+def test_after_uninstall_the_kept_installation_is_forgotten(slack_app):
+    install(slack_app)
+    slack_app.slack.team_id = "T_CLIENT"
+    assert "ctobot commands" in slack_app.slack.command("/cto", "help").text  # authorized, and kept
+    assert slack_app.slack.event({"type": "app_uninstalled"}).status == 200
+    eventually(lambda: "ctobot commands" not in slack_app.slack.command("/cto", "help").text)
+    assert installed_teams(slack_app) == []

@@ -189,3 +189,22 @@ def test_the_clients_name_cannot_mention_anyone_in_the_note(session_factory):
     [alert] = claim(session_factory, hostile, EARLY)
     text = alert_text(alert)
     assert "<!channel>" not in text and "<@U999>" not in text and "Acme &lt;!channel&gt;" in text
+
+
+def test_a_check_after_an_entry_is_worth_it_only_when_the_entry_crossed_a_threshold(session_factory):
+    from bot.services.retainer import month_summary
+
+    acme = add_engagement(session_factory)
+    log(session_factory, acme, "10h build 2026-11-02", "9h58m build 2026-11-03")
+
+    def could_fire(minutes: int, day: date = date(2026, 11, 4)) -> bool:
+        log(session_factory, acme, f"{minutes}m review {day.isoformat()}")
+        with transaction(session_factory) as session:
+            summary = month_summary(session, engagement=acme, month=EARLY, today=EARLY)
+        return alerts.note_could_fire(summary, added_minutes=minutes, day=day)
+
+    assert could_fire(1) is False  # 19h 59m: under the floor
+    assert could_fire(1) is True  # 20h: the floor
+    assert could_fire(30) is False  # 20h 30m: past the floor already, short of 90 % of the top
+    assert could_fire(120) is True  # 22h 30m: 90 % of the top
+    assert could_fire(60, date(2026, 10, 30)) is False  # last month's entry: this month's notes do not move

@@ -175,3 +175,35 @@ def test_bad_hours_band_is_refused(text):
 
 def test_slugify():
     assert engagements.slugify("  Acme Corp. (UK) ") == "acme-corp-uk"
+
+
+def test_the_cached_channel_answer_follows_links_made_in_this_process_at_once(session_factory):
+    with session_factory() as session:
+        assert engagements.engagement_for_channel(session, team_id="T1", channel_id="C7") is None  # cached: unlinked
+        setup(session, channel="C7")
+    with session_factory() as session:
+        assert engagements.require_engagement(session, team_id="T1", channel_id="C7").name == "acme"
+        assert engagements.require_engagement(session, team_id="T1", channel_id="C7").name == "acme"  # cached
+        engagements.mark_team_uninstalled(session, team_id="T1")
+        session.commit()
+    with session_factory() as session, pytest.raises(NotLinked):  # the engagement itself is never cached
+        engagements.require_engagement(session, team_id="T1", channel_id="C7")
+
+
+def test_a_link_made_by_another_process_is_seen_within_the_ttl(session_factory, monkeypatch):
+    from sqlalchemy import text
+
+    with session_factory() as session:
+        engagement = setup(session, channel="C1")
+        assert engagements.engagement_for_channel(session, team_id="T1", channel_id="C8") is None
+        engagement_id = engagement.id
+    with session_factory() as other:  # as `ctobot client add` in another process: no ORM event here
+        other.connection().execute(text("INSERT INTO channel_link (engagement_id, team_id, channel_id, is_primary, "
+                                        "linked_at) VALUES (:e, 'T1', 'C8', 0, '2026-11-19 14:00:00')"),
+                                   {"e": engagement_id})
+        other.commit()
+    with session_factory() as session:
+        assert engagements.engagement_for_channel(session, team_id="T1", channel_id="C8") is None  # still cached
+    monkeypatch.setattr(engagements.ChannelCache, "TTL", 0.0)  # the TTL has run out
+    with session_factory() as session:
+        assert engagements.engagement_for_channel(session, team_id="T1", channel_id="C8").id == engagement_id

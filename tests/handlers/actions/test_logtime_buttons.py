@@ -52,6 +52,7 @@ def test_undo_by_someone_who_is_not_the_cto_changes_nothing(slack_app, logged):
 def test_undo_twice_says_the_entry_is_gone(slack_app, logged):
     _, entry = logged
     click(slack_app, ids.ACTION_LOGTIME_UNDO, str(entry.id))
+    slack_app.fake.wait_for_response()  # a button acks before its work: the second click comes after the first's
     click(slack_app, ids.ACTION_LOGTIME_UNDO, str(entry.id))
     responses = slack_app.fake.wait_for_response(count=2)
     assert "no longer exists" in responses[1]["json"]["text"]

@@ -11,7 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
+from bot.db import transaction
 from bot.models import TimeEntry
+from bot.services import people
 from bot.slack import ids
 from tests.helpers.clock import clock_at
 from tests.helpers.factories import add_engagement
@@ -189,15 +191,37 @@ def test_help_prints_usage(slack_app, acme):
     assert "/logtime 1h30m architecture" in reply and "1:30" in reply
 
 
+def remember_zone(slack_app, user_id: str, zone: str) -> None:
+    """What the app stored of a user's users.info answer earlier."""
+    with transaction(slack_app.session_factory) as session:
+        people.remember(session, team_id="T_TEST", profiles=[people.Profile(user_id=user_id, display_name="",
+                                                                           real_name="", timezone=zone)])
+
+
 def test_a_london_user_logging_yesterday_just_after_midnight(slack_app, monkeypatch):
     add_engagement(slack_app.session_factory, name="acme", channel="C1", ctos=("U1",), timezone="America/New_York")
     slack_app.fake.add_user("U1", tz="Europe/London")
+    remember_zone(slack_app, "U1", "Europe/London")
     # 00:10 on Saturday 21 Nov in London is still Friday evening in New York.
     monkeypatch.setattr("handlers.clock.utcnow", lambda: datetime(2026, 11, 21, 0, 10, tzinfo=UTC))
     reply_text(logtime(slack_app, "1h review yesterday"))
     reply_text(logtime(slack_app, "1h standup today"))
     assert [e.work_date for e in entries(slack_app)] == [date(2026, 11, 20), date(2026, 11, 21)]
     assert "tomorrow" not in reply_text(logtime(slack_app, "list"))
+
+
+def test_an_unknown_users_zone_is_stored_in_the_background_and_used_from_then_on(slack_app, monkeypatch):
+    add_engagement(slack_app.session_factory, name="acme", channel="C1", ctos=("U1",), timezone="America/New_York")
+    slack_app.fake.add_user("U1", real_name="Ada Lovelace", tz="Europe/London")
+    monkeypatch.setattr("handlers.clock.utcnow", lambda: datetime(2026, 11, 21, 0, 10, tzinfo=UTC))
+    reply_text(logtime(slack_app, "1h review today"))  # nothing stored yet: the engagement's day (New York)
+    slack_app.settle()
+    reply_text(logtime(slack_app, "1h standup today"))  # London's
+    assert [e.work_date for e in entries(slack_app)] == [date(2026, 11, 20), date(2026, 11, 21)]
+    assert len(slack_app.fake.calls_to("users.info")) == 1
+    with transaction(slack_app.session_factory) as session:
+        [ada] = people.stored(session, team_id="T_TEST", user_ids=["U1"]).values()
+        assert (ada.timezone, ada.real_name) == ("Europe/London", "Ada Lovelace")
 
 
 def test_without_the_users_time_zone_the_engagements_is_used(slack_app, monkeypatch):
@@ -269,10 +293,11 @@ def test_modal_submission_by_a_non_cto_is_refused(slack_app, acme):
     assert entries(slack_app, live=False) == []
 
 
-def test_a_slow_users_info_delays_one_logtime_not_every_one(slack_app, acme):
+def test_a_slow_users_info_delays_no_logtime_and_is_asked_once(slack_app, acme):
     slack_app.fake.slow("users.info", 3)  # longer than the 2 s lookup timeout
-    for _ in range(3):
+    for _ in range(3):  # each is answered while the one background look-up waits for Slack
         assert "Logged" in reply_text(logtime(slack_app, "10m review"))
+    slack_app.settle()
     assert len(slack_app.fake.calls_to("users.info")) == 1
     assert len(entries(slack_app)) == 3
     slack_app.fake.slow("users.info", 0)
