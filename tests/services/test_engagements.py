@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 
 import pytest
 from sqlmodel import select
@@ -199,8 +199,8 @@ def test_a_link_made_by_another_process_is_seen_within_the_ttl(session_factory, 
         engagement_id = engagement.id
     with session_factory() as other:  # as `ctobot client add` in another process: no ORM event here
         other.connection().execute(text("INSERT INTO channel_link (engagement_id, team_id, channel_id, is_primary, "
-                                        "linked_at) VALUES (:e, 'T1', 'C8', 0, '2026-11-19 14:00:00')"),
-                                   {"e": engagement_id})
+                                        "linked_at) VALUES (:e, 'T1', 'C8', :primary, :at)"),
+                                   {"e": engagement_id, "primary": False, "at": datetime(2026, 11, 19, 14, tzinfo=UTC)})
         other.commit()
     with session_factory() as session:
         assert engagements.engagement_for_channel(session, team_id="T1", channel_id="C8") is None  # still cached
