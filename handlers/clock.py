@@ -6,7 +6,10 @@ A user never stored (or stored more than ZONE_REFRESH_AFTER ago) is looked up wi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
+from functools import partial
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session
@@ -20,11 +23,12 @@ ZONE_REFRESH_AFTER = timedelta(days=1)  # people travel: a stored zone is asked 
 
 
 def user_zone(deps: Deps, session: Session | None, team_id: str, user_id: str,
-              engagement: Engagement | None) -> ZoneInfo:
-    """The user's time zone, falling back to the engagement's, then UTC."""
+              engagement: Engagement | None, later: list[Callable[[], Any]] | None = None) -> ZoneInfo:
+    """The user's time zone, falling back to the engagement's, then UTC. A refresh of the stored zone is queued
+    for the background pool, or, given `later`, appended to it for the caller to queue once it has acked."""
     known, name = deps.users.known_zone(team_id, user_id)
     if not known:
-        name = _stored_zone(deps, session, team_id, user_id)
+        name = _stored_zone(deps, session, team_id, user_id, later)
     for candidate in (name, engagement.timezone if engagement else None):
         if candidate:
             try:
@@ -35,12 +39,13 @@ def user_zone(deps: Deps, session: Session | None, team_id: str, user_id: str,
 
 
 def user_today(deps: Deps, session: Session | None, team_id: str, user_id: str,
-               engagement: Engagement | None) -> date:
+               engagement: Engagement | None, later: list[Callable[[], Any]] | None = None) -> date:
     """Today's date where the user is."""
-    return utcnow().astimezone(user_zone(deps, session, team_id, user_id, engagement)).date()
+    return utcnow().astimezone(user_zone(deps, session, team_id, user_id, engagement, later)).date()
 
 
-def _stored_zone(deps: Deps, session: Session | None, team_id: str, user_id: str) -> str | None:
+def _stored_zone(deps: Deps, session: Session | None, team_id: str, user_id: str,
+                 later: list[Callable[[], Any]] | None) -> str | None:
     """The zone in the person table (`session`, or a short read of its own), refreshed in the background when
     the user was never stored or long ago."""
     if session is not None:
@@ -51,12 +56,19 @@ def _stored_zone(deps: Deps, session: Session | None, team_id: str, user_id: str
     zone = person.timezone if person is not None else None
     if person is None or utcnow() - person.fetched_at > ZONE_REFRESH_AFTER:
         if deps.users.claim_refresh(team_id, user_id):
-            submitted = deps.background.submit(_refresh, deps, team_id, user_id)
-            if submitted is None:
-                deps.users.end_refresh(team_id, user_id)
+            if later is not None:
+                later.append(partial(queue_refresh, deps, team_id, user_id))
+            else:
+                queue_refresh(deps, team_id, user_id)
     if person is not None:
         deps.users.keep_zone(team_id, user_id, zone)
     return zone
+
+
+def queue_refresh(deps: Deps, team_id: str, user_id: str) -> None:
+    """Queue the claimed look-up of a user's zone; the claim ends when the pool refuses it."""
+    if deps.background.submit(_refresh, deps, team_id, user_id) is None:
+        deps.users.end_refresh(team_id, user_id)
 
 
 def _refresh(deps: Deps, team_id: str, user_id: str) -> None:

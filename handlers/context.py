@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -80,6 +80,7 @@ class Request:
     channel_id: str | None
     text: str
     trigger_id: str | None
+    later: list[Callable[[], Any]] = field(default_factory=list)  # queued once the listener has acked
 
     @classmethod
     def of(cls, deps: Deps, client: WebClient, context: BoltContext, body: dict[str, Any]) -> Request:
@@ -126,7 +127,13 @@ class Request:
 
     def today(self, session: Session, engagement: Engagement | None) -> date:
         """Today where the user is (the engagement's zone until the user's is stored): never a Slack call."""
-        return user_today(self.deps, session, self.team_id, self.user_id, engagement)
+        return user_today(self.deps, session, self.team_id, self.user_id, engagement, self.later)
+
+    def run_later(self) -> None:
+        """Queue what the request found to do once it has acked (a user's zone to look up)."""
+        work, self.later = self.later, []
+        for item in work:
+            item()
 
 
 @dataclass

@@ -43,7 +43,7 @@ def user_errors(view_fields: dict[str, str] | None = None) -> Callable[[Callable
                     shortcut, event, message, payload):
             available = dict(zip(_INJECTED, (ack, body, client, context, logger, respond, say, command, view,
                                              action, shortcut, event, message, payload), strict=True))
-            available["req"] = context.get("req")
+            req = available["req"] = context.get("req")
             try:
                 return func(**{name: available[name] for name in wanted})
             except DomainError as exc:
@@ -55,6 +55,9 @@ def user_errors(view_fields: dict[str, str] | None = None) -> Callable[[Callable
                     "unexpected error %s in %s (%s)", error_id, func.__name__, body.get("type"))
                 _tell(unexpected_message(error_id), field=None, ack=ack, body=body, client=client, context=context,
                       respond=respond, view_fields=view_fields)
+            finally:
+                if req is not None:
+                    req.run_later()  # acked by now: what the request found to do may call Slack
             return None
 
         wrapper.__name__ = func.__name__

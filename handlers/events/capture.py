@@ -19,6 +19,7 @@ from handlers.context import team_of
 
 logger = logging.getLogger(__name__)
 
+FOLLOW_UP = "ctobot_capture_follow_up"  # the context key of what the capture left for after the ack
 CAPTURED_EVENTS = ("message", "app_mention", "reaction_added")
 PLAIN_SUBTYPES = (None, "thread_broadcast", "file_share", "me_message")
 
@@ -92,13 +93,15 @@ def capture_middleware(deps: Deps) -> Callable[..., Any]:
 
     def capture_before_ack(body: dict[str, Any], context: BoltContext, next: Callable[[], Any]) -> Any:  # noqa: A002
         event = body.get("event") if body.get("type") == "event_callback" else None
+        follow_up = None
         if isinstance(event, dict) and event.get("type") in CAPTURED_EVENTS:
             captured = record_event(deps, event, team_id=team_of(context, body), bot_user_id=context.bot_user_id)
             if captured is not None and captured.new_records and context.client is not None:
                 questions = [(q.id, q.channel_id, q.message_ts, not q.text) for q in captured.questions
                              if not q.permalink]
                 reviews = [(r.id, r.channel_id, r.message_ts) for r in captured.reviews if r.message_ts]
-                deps.background.submit(fill_in, deps, context.client, questions, reviews)
+                follow_up = (context.client, questions, reviews)
+        context[FOLLOW_UP] = follow_up  # queued by the event's listener, which Bolt runs once it has acked
         return next()
 
     return capture_before_ack
@@ -109,13 +112,21 @@ def register(app: App, deps: Deps) -> None:
     app.middleware(capture_middleware(deps))
 
     @app.event("message")
-    def message_received() -> None:
-        return None
+    def message_received(context: BoltContext) -> None:
+        follow_up(deps, context)
 
     @app.event("app_mention")
-    def app_mentioned() -> None:
-        return None
+    def app_mentioned(context: BoltContext) -> None:
+        follow_up(deps, context)
 
     @app.event("reaction_added")
-    def reaction_added() -> None:
-        return None
+    def reaction_added(context: BoltContext) -> None:
+        follow_up(deps, context)
+
+
+def follow_up(deps: Deps, context: BoltContext) -> None:
+    """Queue what the capture middleware left to do (permalinks, a reacted-to message's text): Bolt runs an event's
+    listener once it has acked, so Slack is asked only after the 200."""
+    pending = context.get(FOLLOW_UP)
+    if pending is not None:
+        deps.background.submit(fill_in, deps, *pending)

@@ -1,10 +1,10 @@
 """No Slack Web API call before an ack: a fresh app, nothing stored about its users, Slack asked only afterwards.
 
 Each ack is timestamped as Bolt's `ack()` is called, and every Web API call as the app's WebClient makes it,
-with the thread that makes it; response_url posts are timestamped by the fake Slack as they arrive. Nothing the
-request itself runs (Bolt's middleware, our capture, the listener) may call Slack before its ack. Work the request
-queued for the background pool (the user's time zone, looked up with users.info) runs in the pool's own threads
-and may start while the listener is still finishing; the ack never waits for it, and it is allowed.
+with the thread that makes it; response_url posts are timestamped by the fake Slack as they arrive. Nothing may
+call Slack before the request's ack: not what the request runs (Bolt's middleware, our capture, the listener), nor
+the work it queues for the background pool (the user's time zone, looked up with users.info, is queued only once
+the listener has acked). Only the start-up's identity thread, which no request waits for, is exempt.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def acks(monkeypatch) -> list[float]:
     return times
 
 
-BACKGROUND_THREADS = ("ctobot-bg", "ctobot-identity")
+BACKGROUND_THREADS = ("ctobot-identity",)
 
 
 @pytest.fixture
