@@ -60,8 +60,7 @@ def _stored_zone(deps: Deps, session: Session | None, team_id: str, user_id: str
                 later.append(partial(queue_refresh, deps, team_id, user_id))
             else:
                 queue_refresh(deps, team_id, user_id)
-    if person is not None:
-        deps.users.keep_zone(team_id, user_id, zone)
+    deps.users.keep_zone(team_id, user_id, zone)  # a user never stored too: the refresh, if it succeeds, says more
     return zone
 
 
