@@ -55,6 +55,7 @@ def create_app(settings: Settings, *, deps: Deps, client: WebClient | None = Non
             redirect_uri_path=REDIRECT_PATH,
         )
         app = App(
+            name="ctobot",  # given, so that Bolt does not walk the call stack for one (75 ms)
             signing_secret=signing_secret,
             client=client or make_web_client(settings, token=None),
             oauth_settings=oauth_settings,
@@ -74,6 +75,7 @@ def create_app(settings: Settings, *, deps: Deps, client: WebClient | None = Non
         deps.identity = BotIdentityKeeper(deps.session_factory, web_client, token)
         deps.identity.start()
         app = App(
+            name="ctobot",  # given, so that Bolt does not walk the call stack for one (75 ms)
             signing_secret=signing_secret,
             client=web_client,
             authorize=deps.identity,
