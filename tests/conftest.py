@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from sqlalchemy import Engine
 
+from bot.background import Background
 from bot.db import make_engine, make_session_factory
 from bot.db.engine import SessionFactory
+from bot.deps import Deps
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings
 from tests.helpers.database import drop_worker_database, empty_all_tables, test_database_url
@@ -124,6 +126,15 @@ class SlackApp:
         deps = self.runtime.deps
         assert deps.listeners is None or deps.listeners.wait_idle(10), "a listener did not finish"
         assert deps.background.wait_idle(10), "background work did not finish"
+
+
+@pytest.fixture
+def deps(session_factory: SessionFactory, engine: Engine, database_url: str, fake_slack: FakeSlack) -> Iterator[Deps]:
+    """A clock's (or the CLI's) Deps against the test database and the fake Slack, with a one-thread pool."""
+    deps = Deps(settings=make_settings(database_url, fake_slack.url), engine=engine,
+                session_factory=session_factory, background=Background(max_workers=1))
+    yield deps
+    deps.background.shutdown(wait=True)
 
 
 @pytest.fixture

@@ -22,20 +22,16 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from bot.background import Background
 from bot.db import transaction
-from bot.deps import Deps
 from bot.flows.scheduled_posts import post_digest
 from bot.models import Question, TimeEntry
 from bot.services import capture, exports, statement, timelog
 from bot.services.capture import SlackMessage
 from bot.services.logtime_parser import LogtimeRequest
-from tests.conftest import make_settings
 from tests.helpers.clock import clock_at
 from tests.helpers.database import empty_all_tables
 from tests.helpers.factories import add_engagement
@@ -45,13 +41,6 @@ LAST_SLOT_DAY = date(2026, 12, 4)  # a Friday: by its slot every action has happ
 CATEGORIES = ["architecture", "review", "hiring", "build"]
 channels = itertools.count(1)
 
-
-@pytest.fixture
-def deps(session_factory, engine, database_url, fake_slack):
-    deps = Deps(settings=make_settings(database_url, fake_slack.url), engine=engine,
-                session_factory=session_factory, background=Background(max_workers=1))
-    yield deps
-    deps.background.shutdown(wait=True)
 
 
 # --- the history ----------------------------------------------------------------------------------------------

@@ -8,18 +8,14 @@ import threading
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
-
-from bot.background import Background
 from bot.db import transaction
-from bot.deps import Deps
 from bot.flows.checkins import send_due_checkin
 from bot.flows.scheduled_posts import post_digest, post_due
 from bot.models import Engagement
 from bot.services import artifacts, capture, risks, runs
 from bot.services.capture import SlackMessage
 from tests.cli.test_cli import REPO, clean_env
-from tests.conftest import BOT_TOKEN, SIGNING_SECRET, make_settings
+from tests.conftest import BOT_TOKEN, SIGNING_SECRET
 from tests.helpers.factories import add_engagement
 
 LONDON = ZoneInfo("Europe/London")
@@ -27,13 +23,6 @@ END = date(2027, 1, 15)  # a Friday, the engagement's last day
 LAST_DIGEST = datetime(2027, 1, 15, 16, 0, tzinfo=LONDON)  # the digest slot on the end date itself
 FIRST_CHECKIN = datetime(2027, 2, 15, 9, 0, tzinfo=LONDON)  # a Monday, one month after the end, business start
 
-
-@pytest.fixture
-def deps(session_factory, engine, database_url, fake_slack):
-    deps = Deps(settings=make_settings(database_url, fake_slack.url), engine=engine,
-                session_factory=session_factory, background=Background(max_workers=1))
-    yield deps
-    deps.background.shutdown(wait=True)
 
 
 def ended(session_factory, *, cadence: str = "monthly", owner: str | None = "U7", end: date | None = END) -> Engagement:

@@ -5,16 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-import pytest
-
-from bot.background import Background
 from bot.db import transaction
-from bot.deps import Deps
 from bot.flows.checkins import send_due_checkin
 from bot.models import Engagement
 from bot.services import decisions, engagements, handover, people, registers
 from bot.services.register_kinds import FINDING, ROADMAP, SYSTEM, VENDOR
-from tests.conftest import make_settings
 from tests.helpers.clock import clock_at
 from tests.helpers.factories import add_engagement
 
@@ -23,13 +18,6 @@ SETUP = datetime(2026, 9, 1, 10, 0, tzinfo=LONDON)
 END = date(2026, 12, 31)  # the last day; the two quarters after it are 2027-Q1 and 2027-Q2
 FIRST_CHECKIN = datetime(2027, 2, 1, 9, 0, tzinfo=LONDON)  # 31 Jan 2027 is a Sunday: Monday, at business start
 
-
-@pytest.fixture
-def deps(session_factory, engine, database_url, fake_slack):
-    deps = Deps(settings=make_settings(database_url, fake_slack.url), engine=engine,
-                session_factory=session_factory, background=Background(max_workers=1))
-    yield deps
-    deps.background.shutdown(wait=True)
 
 
 def test_an_engagement_from_setup_to_its_first_check_in_leaves_the_four_part_handover(deps, session_factory,
