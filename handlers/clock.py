@@ -22,10 +22,10 @@ from bot.slack.users import refresh_person
 ZONE_REFRESH_AFTER = timedelta(days=1)  # people travel: a stored zone is asked again (in the background) after this
 
 
-def user_zone(deps: Deps, session: Session | None, team_id: str, user_id: str,
-              engagement: Engagement | None, later: list[Callable[[], Any]] | None = None) -> ZoneInfo:
-    """The user's time zone, falling back to the engagement's, then UTC. A refresh of the stored zone is queued
-    for the background pool, or, given `later`, appended to it for the caller to queue once it has acked."""
+def user_zone(deps: Deps, session: Session, team_id: str, user_id: str, engagement: Engagement | None,
+              later: list[Callable[[], Any]]) -> ZoneInfo:
+    """The user's time zone, falling back to the engagement's, then UTC. A refresh of the stored zone, when one
+    is due, is appended to `later`, for the caller to queue once it has acked."""
     known, name = deps.users.known_zone(team_id, user_id)
     if not known:
         name = _stored_zone(deps, session, team_id, user_id, later)
@@ -38,28 +38,20 @@ def user_zone(deps: Deps, session: Session | None, team_id: str, user_id: str,
     return ZoneInfo("UTC")
 
 
-def user_today(deps: Deps, session: Session | None, team_id: str, user_id: str,
-               engagement: Engagement | None, later: list[Callable[[], Any]] | None = None) -> date:
+def user_today(deps: Deps, session: Session, team_id: str, user_id: str, engagement: Engagement | None,
+               later: list[Callable[[], Any]]) -> date:
     """Today's date where the user is."""
     return utcnow().astimezone(user_zone(deps, session, team_id, user_id, engagement, later)).date()
 
 
-def _stored_zone(deps: Deps, session: Session | None, team_id: str, user_id: str,
-                 later: list[Callable[[], Any]] | None) -> str | None:
-    """The zone in the person table (`session`, or a short read of its own), refreshed in the background when
-    the user was never stored or long ago."""
-    if session is not None:
-        person = people.stored(session, team_id=team_id, user_ids=[user_id]).get(user_id)
-    else:
-        with deps.session_factory() as own:
-            person = people.stored(own, team_id=team_id, user_ids=[user_id]).get(user_id)
+def _stored_zone(deps: Deps, session: Session, team_id: str, user_id: str,
+                 later: list[Callable[[], Any]]) -> str | None:
+    """The zone in the person table, refreshed in the background when the user was never stored or long ago."""
+    person = people.stored(session, team_id=team_id, user_ids=[user_id]).get(user_id)
     zone = person.timezone if person is not None else None
     if person is None or utcnow() - person.fetched_at > ZONE_REFRESH_AFTER:
         if deps.users.claim_refresh(team_id, user_id):
-            if later is not None:
-                later.append(partial(queue_refresh, deps, team_id, user_id))
-            else:
-                queue_refresh(deps, team_id, user_id)
+            later.append(partial(queue_refresh, deps, team_id, user_id))
     deps.users.keep_zone(team_id, user_id, zone)  # a user never stored too: the refresh, if it succeeds, says more
     return zone
 

@@ -69,7 +69,8 @@ def require_in_channel(client: WebClient, engagement: Engagement, channel_id: st
 
 @dataclass
 class Request:
-    """Who and where a request comes from, and what they typed: built once per request by `handlers.errors`."""
+    """Who and where a request comes from, and what they typed: built once per request by the middleware in
+    `handlers/__init__.py`, handed to listeners as `req` by `handlers.errors.user_errors`."""
 
     deps: Deps
     client: WebClient

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
+from bot import calendar
 from bot.db import transaction
 from bot.deps import Deps
 from bot.flows import budget_alerts, checkins, process_name, reminders
@@ -104,5 +105,5 @@ def weekly_digest(engagement: Engagement, zone: ZoneInfo) -> OncePerLocalDay:
 def first_business_days(engagement: Engagement, zone: ZoneInfo) -> OncePerLocalDay:
     """Business start on the business days among the 1st–7th; the job posts only on the first of them."""
     start = engagement.business_start
-    return OncePerLocalDay(day="1-7", day_of_week=engagement.business_days, hour=start.hour, minute=start.minute,
-                           timezone=zone)
+    return OncePerLocalDay(day="1-7", day_of_week=calendar.cron_weekdays(engagement.business_days),
+                           hour=start.hour, minute=start.minute, timezone=zone)

@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 from bot import calendar
 from bot.db import transaction
 from bot.deps import Deps
+from bot.flows import dm_claims
 from bot.models import DigestRun, Engagement, utcnow
 from bot.services import alerts, runs
 from bot.slack import alert_blocks
@@ -69,10 +70,5 @@ def send_due(deps: Deps, *, engagement_id: int, claimed_by: str, now: datetime |
 def _release(deps: Deps, engagement_id: int, claimed: Sequence[DigestRun], *, error: str, release: bool) -> None:
     """Record why a note did not go; `release`: free its claims for the next run, else keep them until the lease
     ends (Slack did not answer, so the note may have gone through)."""
-    logger.warning("budget note of engagement %s not sent (%s); %s", engagement_id, error,
-                   "it will be retried" if release else "retried once its claim's lease has run out")
-    with transaction(deps.session_factory) as session:
-        for run in claimed:
-            found = runs.find_run(session, engagement_id=engagement_id, kind=run.kind, period=run.period)
-            if found is not None:
-                runs.mark_failed(session, run=found, error=error, release=release)
+    for run in claimed:
+        dm_claims.release(deps, engagement_id, run.kind, run.period, reason=error, now=release)

@@ -255,6 +255,7 @@ class ChannelCache:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._ids: dict[tuple[str, str], tuple[float, int | None]] = {}
+        self._cleared_at = 0.0
 
     def get(self, team_id: str, channel_id: str) -> tuple[bool, int | None]:
         """(True, the engagement id or None) when known and fresh; (False, None) otherwise."""
@@ -275,8 +276,6 @@ class ChannelCache:
         with self._lock:
             self._ids.clear()
             self._cleared_at = time_module.monotonic()
-
-    _cleared_at = 0.0
 
 
 channel_cache = ChannelCache()

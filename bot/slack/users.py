@@ -133,9 +133,7 @@ def remember_names(session_factory: SessionFactory, directory: UserDirectory, cl
     for user_id in wanted:
         user = directory.get(client, user_id)  # type: ignore[arg-type]
         if user is not None:
-            real = user.real_name if user.real_name != user_id else ""
-            profiles.append(people.Profile(user_id=user_id, display_name=user.display_name, real_name=real,
-                                           timezone=user.tz))
+            profiles.append(_profile(user_id, user))
     with transaction(session_factory) as session:
         if profiles:
             people.remember(session, team_id=team_id, profiles=profiles)
@@ -153,13 +151,17 @@ def refresh_person(session_factory: SessionFactory, directory: UserDirectory, cl
         user = directory.get(client, user_id) if client is not None else None
         if user is None:
             return
-        real = user.real_name if user.real_name != user_id else ""
         with transaction(session_factory) as session:
-            people.remember(session, team_id=team_id, profiles=[people.Profile(
-                user_id=user_id, display_name=user.display_name, real_name=real, timezone=user.tz)])
+            people.remember(session, team_id=team_id, profiles=[_profile(user_id, user)])
         directory.keep_zone(team_id, user_id, user.tz)
     finally:
         directory.end_refresh(team_id, user_id)
+
+
+def _profile(user_id: str, user: SlackUser) -> people.Profile:
+    """What users.info said, as the person table stores it (no real name when Slack fell back to the id)."""
+    return people.Profile(user_id=user_id, display_name=user.display_name,
+                          real_name=user.real_name if user.real_name != user_id else "", timezone=user.tz)
 
 
 def channel_members(client: WebClient, channel_id: str) -> set[str]:

@@ -16,7 +16,7 @@ from bot.services import engagements, registers
 from bot.services.register_kinds import BY_COMMAND, CHOICE, KindSpec
 from bot.slack import blocks, register_blocks
 from bot.slack.mrkdwn import escape
-from handlers.context import Reply, Request
+from handlers.context import Reply, Request, dispatch
 from handlers.errors import user_errors
 
 
@@ -43,7 +43,7 @@ def _listener(deps: Deps, spec: KindSpec) -> Any:
     def register_command(ack: Ack, req: Request) -> None:
         """The register's list (after a change, if asked), its changes, or a modal to add or edit an entry."""
         with transaction(deps.session_factory) as session:
-            reply = SUBCOMMANDS.get(req.sub, _list)(req, session, spec)
+            reply = dispatch(SUBCOMMANDS, req, session, spec, default=_list)
         reply.send(ack, req)
 
     register_command.__name__ = f"{spec.kind}_command"
